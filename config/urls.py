@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tracker.core import views as core_views
+
+# Each domain app adds its pages to PAGE_APPS and its API to API_APPS when it lands.
+PAGE_APPS = [
+    "tracker.accounts.urls",
+    "tracker.notifications.urls",
+]
+API_APPS = [
+    "tracker.accounts.api.urls",
+]
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    *[path("", include(module)) for module in API_APPS],
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    *[path("", include(module)) for module in PAGE_APPS],
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]

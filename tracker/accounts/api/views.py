@@ -1,0 +1,143 @@
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth import authenticate
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from tracker.accounts.api.permissions import role_in
+from tracker.accounts.api.serializers import (
+    MeSerializer,
+    PatientCreateSerializer,
+    PatientSerializer,
+    PatientUpdateSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
+from tracker.accounts.models import CareTeamMembership
+from tracker.accounts.selectors import get_patient_for, patient_of, patients_visible_to
+from tracker.accounts.services import patient_create, patient_update
+from tracker.audit.models import AuditAction
+from tracker.audit.services import audit_log, audit_many
+from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token. Repeated failures are locked out."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        credentials = serializer.validated_data
+        if AxesProxyHandler.is_locked(request._request, credentials={"username": credentials["username"]}):
+            return Response(
+                {"detail": "Too many failed attempts. Try again later."}, status=status.HTTP_429_TOO_MANY_REQUESTS
+            )
+        user = authenticate(request._request, username=credentials["username"], password=credentials["password"])
+        if user is None or not user.is_active:
+            return Response({"non_field_errors": ["Unable to log in with these credentials."]}, status=400)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        patient = patient_of(request.user)
+        data = {
+            "id": request.user.pk,
+            "username": request.user.username,
+            "role": request.user.role,
+            "patient_id": patient.pk if patient else None,
+        }
+        return Response(MeSerializer(data).data)
+
+
+def _patients_for(user):
+    return patients_visible_to(user).prefetch_related(
+        Prefetch("memberships", queryset=CareTeamMembership.objects.select_related("clinician").order_by("id"))
+    )
+
+
+class PatientListCreateView(generics.ListCreateAPIView):
+    """Patients whose care team the caller is on (all for admins). Nurses, physicians and admins enrol."""
+
+    serializer_class = PatientSerializer
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [role_in(Role.NURSE, Role.PHYSICIAN, Role.ADMIN)()]
+        return [role_in(*STAFF_ROLES)()]
+
+    def get_serializer_class(self):
+        return PatientCreateSerializer if self.request.method == "POST" else PatientSerializer
+
+    def get_queryset(self):
+        return _patients_for(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        page = getattr(self.paginator, "page", None)
+        if page is not None:
+            audit_many(
+                actor=request.user, action=AuditAction.VIEW, patients=list(page.object_list), target="patient list"
+            )
+        return response
+
+    @extend_schema(request=PatientCreateSerializer, responses={201: PatientSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = PatientCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        user_data = data.pop("user", {})
+        restrictions = data.pop("restrictions", {}) or {}
+        patient = patient_create(
+            created_by=request.user,
+            username=data.pop("username"),
+            password=data.pop("password"),
+            first_name=user_data.get("first_name", ""),
+            last_name=user_data.get("last_name", ""),
+            care_team=data.pop("care_team", []),
+            **data,
+            **restrictions,
+        )
+        patient = _patients_for(request.user).filter(pk=patient.pk).first() or patient
+        return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
+
+
+class PatientDetailView(generics.RetrieveUpdateAPIView):
+    """One patient; clinicians on the care team (and admins) may change the profile."""
+
+    serializer_class = PatientSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [role_in(*CLINICIAN_ROLES, Role.ADMIN)()]
+        return [role_in(*STAFF_ROLES, Role.PATIENT)()]
+
+    def get_object(self):
+        patient = get_patient_for(self.request.user, self.kwargs["pk"])
+        if self.request.method == "GET":
+            audit_log(actor=self.request.user, action=AuditAction.VIEW, patient=patient, target="patient profile")
+        return _patients_for(self.request.user).get(pk=patient.pk)
+
+    @extend_schema(request=PatientUpdateSerializer, responses=PatientSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        patient = self.get_object()
+        serializer = PatientUpdateSerializer(patient, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.update(data.pop("user", {}))
+        patient_update(patient=patient, changed_by=request.user, **data)
+        return Response(PatientSerializer(self.get_object()).data)

@@ -1,0 +1,119 @@
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from tracker.accounts.models import CareTeamMembership, PatientProfile, User
+from tracker.audit.models import AuditAction
+from tracker.audit.services import audit_log
+from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
+
+
+def staff_create(
+    *, username: str, role: str, password: str, email: str = "", first_name: str = "", last_name: str = ""
+) -> User:
+    """A clinician or admin account. Admins also get the Django admin with full rights."""
+    if role not in STAFF_ROLES:
+        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
+    user = User(username=username, role=role, email=email, first_name=first_name, last_name=last_name)
+    validate_password(password, user)
+    user.set_password(password)
+    user.is_staff = True
+    user.is_superuser = role == Role.ADMIN
+    user.save()
+    return user
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    created_by: User | None,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    primary_cancer: str,
+    spinal_levels: list[str],
+    care_team: list[User] = (),
+    email: str = "",
+    **profile_fields,
+) -> PatientProfile:
+    """Enrol a patient. The enrolling clinician joins the care team."""
+    user = User(username=username, role=Role.PATIENT, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(password)
+    user.save()
+    patient = PatientProfile.objects.create(
+        user=user,
+        date_of_birth=date_of_birth,
+        primary_cancer=primary_cancer,
+        spinal_levels=spinal_levels,
+        **profile_fields,
+    )
+    members = list(care_team)
+    if created_by is not None and created_by.role in CLINICIAN_ROLES and created_by not in members:
+        members.append(created_by)
+    for member in members:
+        care_team_add(patient=patient, clinician=member)
+    audit_log(actor=created_by, action=AuditAction.CREATE, patient=patient, target="patient", detail="enrolled")
+    return patient
+
+
+def care_team_add(*, patient: PatientProfile, clinician: User) -> CareTeamMembership:
+    if clinician.role not in CLINICIAN_ROLES:
+        raise ValueError("only clinicians can be on a care team")
+    membership, _ = CareTeamMembership.objects.get_or_create(
+        patient=patient, clinician=clinician, defaults={"role": clinician.role}
+    )
+    return membership
+
+
+PROFILE_FIELDS = {
+    "date_of_birth",
+    "primary_cancer",
+    "spinal_levels",
+    "spinal_stability",
+    "checkin_schedule",
+    "reminder_time",
+    "emergency_number",
+    "no_spinal_flexion",
+    "no_spinal_extension",
+    "no_spinal_rotation",
+    "no_axial_loading",
+    "no_lifting_over_kg",
+}
+
+
+@transaction.atomic
+def patient_update(*, patient: PatientProfile, changed_by: User, **fields) -> PatientProfile:
+    """Change profile fields (and the user's names); audit which fields changed, not their values."""
+    changed = []
+    for name in ("first_name", "last_name", "email"):
+        if name in fields and getattr(patient.user, name) != fields[name]:
+            setattr(patient.user, name, fields.pop(name))
+            changed.append(name)
+        fields.pop(name, None)
+    if changed:
+        patient.user.save(update_fields=changed)
+    restrictions = fields.pop("restrictions", None) or {}
+    fields.update(restrictions)
+    for name, value in fields.items():
+        if name not in PROFILE_FIELDS:
+            raise ValueError(f"{name} is not a patient profile field")
+        if name == "no_lifting_over_kg" and value is not None:
+            value = Decimal(str(value))
+        if getattr(patient, name) != value:
+            setattr(patient, name, value)
+            changed.append(name)
+    patient.full_clean(exclude=["user", "care_team"])
+    patient.save()
+    if changed:
+        audit_log(
+            actor=changed_by,
+            action=AuditAction.UPDATE,
+            patient=patient,
+            target="patient profile",
+            detail="changed: " + ", ".join(sorted(changed)),
+        )
+    return patient

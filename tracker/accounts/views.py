@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tracker.accounts.forms import PrecautionsForm
+from tracker.accounts.models import CareTeamMembership
+from tracker.accounts.selectors import get_patient_for, patients_visible_to
+from tracker.accounts.services import patient_update
+from tracker.audit.models import AuditAction
+from tracker.audit.services import audit_log, audit_many
+from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
+
+
+def staff_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in STAFF_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@staff_required
+def patient_list(request):
+    patients = list(patients_visible_to(request.user).order_by("user__last_name", "user__first_name"))
+    audit_many(actor=request.user, action=AuditAction.VIEW, patients=patients, target="patient list")
+    return render(request, "accounts/patient_list.html", {"patients": patients})
+
+
+@staff_required
+def patient_detail(request, pk):
+    patient = get_patient_for(request.user, pk)
+    audit_log(actor=request.user, action=AuditAction.VIEW, patient=patient, target="patient profile")
+    memberships = CareTeamMembership.objects.filter(patient=patient).select_related("clinician").order_by("role")
+    can_edit = request.user.role in (*CLINICIAN_ROLES, Role.ADMIN)
+    form = PrecautionsForm(instance=patient) if can_edit else None
+    return render(
+        request, "accounts/patient_detail.html", {"patient": patient, "memberships": memberships, "form": form}
+    )
+
+
+@staff_required
+def patient_precautions(request, pk):
+    patient = get_patient_for(request.user, pk)
+    if request.user.role not in (*CLINICIAN_ROLES, Role.ADMIN):
+        raise PermissionDenied
+    form = PrecautionsForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        patient_update(patient=patient, changed_by=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("accounts:patient_detail", pk=patient.pk)
+    memberships = CareTeamMembership.objects.filter(patient=patient).select_related("clinician")
+    return render(
+        request, "accounts/patient_detail.html", {"patient": patient, "memberships": memberships, "form": form}
+    )
