@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "tracker.notifications",
 ]
 # Domain apps add themselves here as they land.
-INSTALLED_APPS += []
+INSTALLED_APPS += [
+    "tracker.symptoms",
+    "tracker.alerts",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker.core.vocab import AlertStatus, Outcome, RuleCode, Severity
+
+ACTIVE_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+
+
+class Alert(models.Model):
+    """A red flag for a patient's care team (CLINICAL.md section 2).
+
+    At most one unresolved (open or acknowledged) alert per (patient, rule), enforced
+    by a partial unique constraint: a new trigger adds evidence to it instead.
+    """
+
+    patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="alerts")
+    rule = models.CharField(max_length=24, choices=RuleCode.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    summary = models.CharField(max_length=300)
+    evidence = models.JSONField(default=list, help_text=_("One entry per trigger, oldest first."))
+    trigger_count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When the untreated/escalation clocks start: the patient's report time, not when the job ran.
+    reported_at = models.DateTimeField()
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    last_escalated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "rule"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="one_active_alert_per_patient_rule",
+            ),
+            models.CheckConstraint(condition=Q(rule__in=RuleCode.values), name="alert_rule_valid"),
+            models.CheckConstraint(condition=Q(severity__in=Severity.values), name="alert_severity_valid"),
+            models.CheckConstraint(condition=Q(status__in=AlertStatus.values), name="alert_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | (Q(resolved_at__isnull=False) & ~Q(outcome="")),
+                name="resolved_alert_has_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "severity", "created_at"], name="alert_queue"),
+            models.Index(fields=["patient", "status"], name="alert_patient_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert #{self.pk} {self.rule} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class AlertEventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    RETRIGGERED = "retriggered", _("Triggered again")
+    SEVERITY_RAISED = "severity_raised", _("Severity raised")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+    ESCALATED = "escalated", _("Escalated")
+
+
+class AlertEvent(models.Model):
+    """Every state change of an alert, with who (None = the system) and when."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=AlertEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of alert #{self.alert_id}"
+
+
+class AlertTrigger(models.Model):
+    """Which submission fed which alert: makes re-evaluating a submission a no-op."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="triggers")
+    source_type = models.CharField(max_length=40)  # e.g. "symptoms.checkin"
+    source_id = models.BigIntegerField()
+    rule = models.CharField(max_length=24, choices=RuleCode.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_type", "source_id", "rule"], name="one_trigger_per_source_rule"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_type} #{self.source_id} -> alert #{self.alert_id}"
