@@ -104,3 +104,79 @@ def web_as(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# --- Real browser (Playwright driving Debian's Chromium) -------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    import os
+    import shutil
+
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {path}; CI must install it (apt-get install chromium).")
+        pytest.skip(f"Chromium not found at {path}: install Debian's chromium or set CHROMIUM_PATH.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between browser steps are ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A fresh phone-sized browser context and page."""
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_login():
+    """browser_login(page, live_server, username) signs in through the real login form."""
+
+    def login(page, live_server, username, password=PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/**")
+        return page
+
+    return login

@@ -9,3 +9,7 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
 WHITENOISE_AUTOREFRESH = True
+
+# A file, not memory, so that a real Celery worker process in the tests sees the same database.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
