@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tracker.accounts.forms import PrecautionsForm
+from tracker.accounts.forms import PatientEnrolForm, PrecautionsForm
 from tracker.accounts.models import CareTeamMembership
 from tracker.accounts.selectors import get_patient_for, patients_visible_to
-from tracker.accounts.services import patient_update
+from tracker.accounts.services import patient_create, patient_update
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
 from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
@@ -58,3 +58,32 @@ def patient_precautions(request, pk):
     return render(
         request, "accounts/patient_detail.html", {"patient": patient, "memberships": memberships, "form": form}
     )
+
+
+ENROLLING_ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMIN)
+
+
+@staff_required
+def patient_enrol(request):
+    """Enrol a patient; the enrolling clinician joins the care team."""
+    if request.user.role not in ENROLLING_ROLES:
+        raise PermissionDenied
+    form = PatientEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        patient = patient_create(
+            created_by=request.user,
+            username=data["username"],
+            password=data["password"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            date_of_birth=data["date_of_birth"],
+            primary_cancer=data["primary_cancer"],
+            spinal_levels=data["spinal_levels"],
+            care_team=list(data["care_team"]),
+            checkin_schedule=data["checkin_schedule"],
+        )
+        messages.success(request, _("Patient enrolled. Give them their username and first password in person."))
+        return redirect("accounts:patient_detail", pk=patient.pk)
+    return render(request, "accounts/patient_enrol.html", {"form": form})

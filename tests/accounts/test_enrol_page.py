@@ -1,0 +1,54 @@
+import pytest
+
+from tracker.accounts.models import PatientProfile
+from tracker.audit.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "first_name": "Ines",
+    "last_name": "Moreau",
+    "date_of_birth": "1959-08-02",
+    "primary_cancer": "Kidney",
+    "spinal_levels": "t11, L2",
+    "checkin_schedule": "daily",
+    "email": "",
+    "username": "ines",
+    "password": "a-long-first-pass",
+}
+
+
+def test_nurse_enrols_patient_from_the_page(web_as, nurse, therapist):
+    response = web_as(nurse).post("/patients/new/", dict(FORM, care_team=[therapist.pk]))
+    created = PatientProfile.objects.get(user__username="ines")
+    assert response.status_code == 302 and response.url == f"/patients/{created.pk}/"
+    assert created.spinal_levels == ["T11", "L2"]
+    assert set(created.memberships.values_list("clinician__username", flat=True)) == {
+        nurse.username,
+        therapist.username,
+    }
+    assert AuditLog.objects.filter(actor=nurse, patient=created, action="create").exists()
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"spinal_levels": "Q9"}, "spinal_levels"),
+        ({"date_of_birth": "2990-01-01"}, "date_of_birth"),
+        ({"password": "12345678"}, "password"),
+        ({"username": "bad name"}, "username"),
+        ({"checkin_schedule": "hourly"}, "checkin_schedule"),
+    ],
+)
+def test_enrol_page_shows_field_errors_and_saves_nothing(web_as, nurse, change, field):
+    response = web_as(nurse).post("/patients/new/", dict(FORM, **change))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not PatientProfile.objects.filter(user__username="ines").exists()
+
+
+def test_only_nurses_physicians_and_admins_enrol(web_as, therapist, psychologist, patient, physician):
+    assert web_as(therapist).get("/patients/new/").status_code == 403
+    assert web_as(psychologist).get("/patients/new/").status_code == 403
+    assert web_as(patient.user).get("/patients/new/").status_code == 403
+    assert web_as(physician).get("/patients/new/").status_code == 200
