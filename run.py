@@ -52,7 +52,11 @@ def serve() -> None:
     sh(PY, "manage.py", "migrate", "--noinput", env=e)
     sh(PY, "manage.py", "seed_demo", "--if-empty", env=e)
     port = e.setdefault("PORT", "8000")
-    print(f"\nSpine Tracker is starting at http://127.0.0.1:{port}/  (Ctrl-C stops web, worker and beat)\n", flush=True)
+    print(
+        f"\nSpine Tracker is starting at http://127.0.0.1:{port}/  (Ctrl-C stops web, worker and beat)\n"
+        "Demo logins (password demo-pass-2026): nurse, therapist, psychologist, physician, admin, patient\n",
+        flush=True,
+    )
     os.execve(str(BIN / "honcho"), [str(BIN / "honcho"), "-f", str(ROOT / "Procfile"), "start", "--port", port], e)
 
 
