@@ -10,10 +10,12 @@ from tracker.core import views as core_views
 # Each domain app adds its pages to PAGE_APPS and its API to API_APPS when it lands.
 PAGE_APPS = [
     "tracker.accounts.urls",
+    "tracker.alerts.urls",
     "tracker.notifications.urls",
 ]
 API_APPS = [
     "tracker.accounts.api.urls",
+    "tracker.alerts.api.urls",
 ]
 
 api_v1 = [

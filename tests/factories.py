@@ -53,3 +53,27 @@ class PatientFactory(factory.django.DjangoModelFactory):
             CareTeamMembership.objects.get_or_create(
                 patient=self, clinician=clinician, defaults={"role": clinician.role}
             )
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """An open alert (tracker.alerts). Pass patient=...; severity follows the rule unless given."""
+
+    class Meta:
+        model = "alerts.Alert"
+
+    patient = factory.SubFactory(PatientFactory)
+    rule = "neuro_deficit"
+    severity = factory.LazyAttribute(
+        lambda a: {"neuro_deficit": "emergency", "self_harm": "emergency", "pain_escalation": "urgent"}.get(
+            a.rule, "routine"
+        )
+    )
+    summary = factory.LazyAttribute(lambda a: f"Test finding for {a.rule}")
+    evidence = factory.LazyFunction(list)
+    reported_at = factory.LazyFunction(lambda: _now())
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()

@@ -11,6 +11,26 @@ and calls `submission_saved(obj)` right after saving a new submission, inside th
 request's transaction. Evaluation then runs after commit on a worker
 (`tracker.alerts.tasks.evaluate_submission`); the `evaluate_pending` periodic job
 evaluates whatever is still marked not-evaluated (broker down, worker killed).
+
+Evaluation itself is `tracker.alerts.services.submission_evaluate(label=, pk=)`: one transaction that
+claims the row, raises alerts through `alert_raise` and sets `evaluated_at`. The findings' `rule`
+decides routing (rules.ROUTING) and the one-open-alert-per-(patient, rule) merge.
+
+Untreated distress (CLINICAL.md section 2): a `distress` alert still unresolved more than 72 hours
+(`untreated_distress_hours`) after its first positive screen, with no qualifying care-team action, raises
+one `untreated_distress` alert. Resolving the distress alert with an outcome is one qualifying action.
+The other, "a referral marked contacted", belongs to the psych app, which plugs it in from its
+`AppConfig.ready()`:
+
+    from tracker.alerts.evaluation import register_distress_action_check
+    register_distress_action_check(referral_contacted_since)
+
+where `referral_contacted_since(*, patient, since: datetime) -> bool` is True when the care team has
+taken a qualifying action for this patient at or after `since` (the first positive screen's
+`recorded_at`). Any check returning True stops the untreated-distress alert.
+
+Other apps ask `tracker.alerts.selectors.patient_has_open_alert(patient, rule)` (unresolved = open or
+acknowledged) and list alerts only through `alerts_visible_to(user)`.
 """
 
 from collections.abc import Callable
@@ -33,6 +53,20 @@ def evaluator_for(label: str) -> tuple[type, Callable]:
         return _EVALUATORS[label]
     except KeyError:
         raise LookupError(f"no evaluator registered for {label!r}") from None
+
+
+_DISTRESS_ACTION_CHECKS: list[Callable] = []
+
+
+def register_distress_action_check(check: Callable) -> None:
+    """Add `check(*, patient, since) -> bool`: has the care team acted on this patient's distress since?"""
+    if check not in _DISTRESS_ACTION_CHECKS:
+        _DISTRESS_ACTION_CHECKS.append(check)
+
+
+def distress_action_taken(*, patient, since) -> bool:
+    """Whether any registered check reports a qualifying care-team action at or after `since`."""
+    return any(check(patient=patient, since=since) for check in _DISTRESS_ACTION_CHECKS)
 
 
 def submission_saved(obj) -> None:

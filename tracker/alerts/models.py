@@ -110,3 +110,42 @@ class AlertTrigger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_type} #{self.source_id} -> alert #{self.alert_id}"
+
+
+class OncallPageStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to send")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OncallPage(models.Model):
+    """An escalation e-mail to an on-call address (settings.TRACKER_ONCALL_EMAILS), with its status.
+
+    On-call addresses are not user accounts, so these are recorded here rather than as notifications.
+    Like every e-mail the tracker sends, it carries no health details: only that an alert is waiting
+    and a link to it. One row per (alert, escalation level, address): sent once.
+    """
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="oncall_pages")
+    level = models.PositiveSmallIntegerField()
+    address = models.EmailField()
+    status = models.CharField(max_length=10, choices=OncallPageStatus.choices, default=OncallPageStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "level", "address"], name="oncall_page_sent_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status"], condition=Q(status__in=["pending", "sending", "failed"]), name="oncall_page_unsent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"On-call page for alert #{self.alert_id} level {self.level} ({self.status})"

@@ -1,0 +1,157 @@
+"""Alert pages: one alert (evidence, history, acknowledge and resolve), and per-rule statistics.
+
+The acknowledge and resolve URLs are also the targets of the triage queue and the patient pages
+(the dashboard app): they accept a safe ``next`` (same host only) to return to.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracker.accounts.views import staff_required
+from tracker.alerts.forms import ResolveForm
+from tracker.alerts.outcomes import outcome_label
+from tracker.alerts.presentation import describe_evidence
+from tracker.alerts.selectors import alert_events, alert_get_for
+from tracker.alerts.services import AlertStateConflict, alert_acknowledge, alert_resolve
+from tracker.audit.models import AuditAction
+from tracker.audit.services import audit_log
+from tracker.core.vocab import Role
+
+STATS_ROLES = (Role.PHYSICIAN, Role.ADMIN)
+
+
+def safe_next(request, default: str) -> str:
+    """The ``next`` parameter (POST or GET) if it points to this site, else ``default``."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _render_detail(request, alert, *, resolve_form=None, status=200):
+    context = {
+        "alert": alert,
+        "events": list(alert_events(alert)),
+        "evidence": describe_evidence(alert),
+        "resolve_form": resolve_form or ResolveForm(),
+        "outcome_label": outcome_label(alert.outcome) if alert.outcome else "",
+        "next": safe_next(request, ""),
+    }
+    return render(request, "alerts/detail.html", context, status=status)
+
+
+@staff_required
+def alert_detail(request, pk):
+    alert = alert_get_for(request.user, pk)
+    audit_log(actor=request.user, action=AuditAction.VIEW, patient=alert.patient, target=f"alert {alert.pk}")
+    return _render_detail(request, alert)
+
+
+@staff_required
+@require_POST
+def alert_acknowledge_view(request, pk):
+    alert = alert_get_for(request.user, pk)
+    try:
+        alert_acknowledge(alert=alert, user=request.user)
+        messages.success(request, _("Alert acknowledged."))
+    except AlertStateConflict as conflict:
+        messages.warning(request, conflict.message)
+    return redirect(safe_next(request, reverse("alerts:detail", args=[alert.pk])))
+
+
+@staff_required
+@require_POST
+def alert_resolve_view(request, pk):
+    alert = alert_get_for(request.user, pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        # Show the alert with the form errors and what was typed, so nothing is lost.
+        audit_log(actor=request.user, action=AuditAction.VIEW, patient=alert.patient, target=f"alert {alert.pk}")
+        return _render_detail(request, alert, resolve_form=form)
+    try:
+        alert_resolve(
+            alert=alert, user=request.user, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("Alert resolved."))
+    except AlertStateConflict as conflict:
+        messages.warning(request, conflict.message)
+    return redirect(safe_next(request, reverse("alerts:detail", args=[alert.pk])))
+
+
+def stats_required(view):
+    @staff_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in STATS_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _stats_chart(stats) -> str:
+    """A horizontal bar chart of alerts per 100 check-ins by rule (plotly, drawn by the served plotly.js)."""
+    import plotly.graph_objects as go
+
+    rows = [r for r in stats.rules if r.per_100_checkins is not None]
+    if not rows:
+        return ""
+    fig = go.Figure(
+        go.Bar(
+            x=[round(r.per_100_checkins, 2) for r in rows],
+            y=[r.label for r in rows],
+            orientation="h",
+            marker_color="#0b5cad",
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_("Alerts per 100 check-ins"),
+        margin={"l": 10, "r": 10, "t": 40, "b": 30},
+        height=80 + 36 * len(rows),
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"rangemode": "tozero"},
+    )
+    return fig.to_html(include_plotlyjs=False, full_html=False, config={"displayModeBar": False, "responsive": True})
+
+
+@stats_required
+def alert_stats(request):
+    """Per-rule alert statistics over a chosen period (admins and physicians)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from tracker.alerts.forms import StatsPeriodForm
+    from tracker.alerts.stats import alert_statistics, duration_words
+
+    form = StatsPeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "alerts/stats.html", {"form": form, "stats": None}, status=400)
+    if not request.GET:
+        form = StatsPeriodForm({"period": "30"})
+        form.is_valid()
+    first_day, last_day = form.bounds()
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(first_day, time.min, tzinfo=tz)
+    end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz)
+    stats = alert_statistics(user=request.user, start=start, end=end)
+    audit_log(actor=request.user, action=AuditAction.VIEW, patient=None, target="alert statistics")
+    rows = [
+        {
+            "stats": r,
+            "median_ack": duration_words(r.median_time_to_acknowledge),
+        }
+        for r in stats.rules
+    ]
+    context = {"form": form, "stats": stats, "rows": rows, "first_day": first_day, "last_day": last_day}
+    context["chart"] = _stats_chart(stats)
+    return render(request, "alerts/stats.html", context)
