@@ -34,3 +34,8 @@ urlpatterns = [
     *[path("", include(module)) for module in PAGE_APPS],
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+
+# The API answers in JSON even when no view matched or something failed outside DRF.
+handler400 = "tracker.core.errors.bad_request"
+handler404 = "tracker.core.errors.not_found"
+handler500 = "tracker.core.errors.server_error"

@@ -210,6 +210,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"login": env_str("LOGIN_THROTTLE_RATE", "20/min")},
     "EXCEPTION_HANDLER": "tracker.core.api.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE get 413, JSON nested too deep 400 (tracker/core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.core.parsers.BoundedJSONParser",
+        "tracker.core.parsers.BoundedFormParser",
+        "tracker.core.parsers.BoundedMultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spine Tracker API",
@@ -221,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation's common error responses (400/401/403/404/413/415/429/503), documented once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.core.schema.add_error_responses",
+    ],
 }
 
 # Login throttling (django-axes): lock a username+address pair after repeated failures.
