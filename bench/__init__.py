@@ -1,0 +1,1 @@
+"""Benchmarks: one command each (see bench/README.md). Never imported by the application."""

@@ -1,0 +1,12 @@
+"""The project's URLs plus the bare views the benchmarks compare against (bench.settings only)."""
+
+from django.urls import path
+
+from bench import views
+from config.urls import handler400, handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as project_urlpatterns
+
+urlpatterns = [
+    path("bench/bare/", views.bare, name="bench-bare"),
+    *project_urlpatterns,
+]
