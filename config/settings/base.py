@@ -174,6 +174,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Periodic jobs: name -> (function, interval in seconds). Beat runs each through
 # tracker.core.tasks.run_job; `manage.py sweep` runs them all once, in this order.
 TRACKER_PERIODIC_JOBS = {
+    # The red-flag engine (tracker.alerts.jobs): evaluation first, so the sweep judges fresh alerts.
+    "evaluate_pending": ("tracker.alerts.jobs.evaluate_pending", 60),
+    "untreated_distress": ("tracker.alerts.jobs.untreated_distress", 600),
+    "missed_checkins": ("tracker.alerts.jobs.missed_checkins", 900),
+    "escalate_alerts": ("tracker.alerts.jobs.escalate_alerts", 60),
     "retry_notifications": ("tracker.notifications.jobs.retry_notifications", 300),
 }
 CELERY_BEAT_SCHEDULE = {
@@ -257,3 +262,7 @@ LOGGING = {
 
 # Demo data: each domain app adds a seeder `seed(*, patients, staff, now, rng)`.
 TRACKER_DEMO_SEEDERS: list[str] = []
+
+# Alerts (tracker.alerts): outcomes a site adds to CLINICAL.md's six ({"code": "Label"}), e.g.
+# {"hospice_referral": "Referred to hospice care"}; checked at start-up.
+TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}

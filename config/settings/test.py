@@ -1,5 +1,6 @@
 from .base import *  # noqa: F403
 from .base import VAR_DIR
+from .env import env_bool, env_str
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -13,3 +14,13 @@ WHITENOISE_AUTOREFRESH = True
 # A file, not memory, so that a real Celery worker process in the tests sees the same database.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+
+# A Celery worker started by the tests (tests/alerts/conftest.py, `celery_worker_process`) sets
+# TRACKER_USE_TEST_DB=1 so that it opens the database the test run created (the file above on SQLite,
+# test_<name> on PostgreSQL) instead of the development one.
+if env_bool("TRACKER_USE_TEST_DB"):
+    _db = DATABASES["default"]  # noqa: F405
+    _db["NAME"] = _db.get("TEST", {}).get("NAME") or f"test_{_db['NAME']}"
+# Test-only: seconds an evaluation holds its claimed transaction open, so that a test can kill a worker
+# in the middle of one (tracker.alerts.services.submission_evaluate). 0 = no pause.
+TRACKER_TEST_EVALUATION_DELAY = float(env_str("TRACKER_TEST_EVALUATION_DELAY", "0") or 0)

@@ -54,11 +54,15 @@ def admins() -> Iterable[User]:
     return User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id")
 
 
-def _subject(alert: Alert) -> str:
-    # Neutral: no patient, no rule, no values (the subject travels by e-mail).
-    if alert.severity == Severity.EMERGENCY:
+def neutral_subject(severity: str) -> str:
+    """An e-mail subject with no patient, no rule and no values: only how soon to look."""
+    if severity == Severity.EMERGENCY:
         return _("%(site)s: an alert needs your attention now") % {"site": settings.TRACKER_SITE_NAME}
     return _("%(site)s: an alert needs your attention") % {"site": settings.TRACKER_SITE_NAME}
+
+
+def _subject(alert: Alert) -> str:
+    return neutral_subject(alert.severity)
 
 
 def _body(alert: Alert, why: str) -> str:

@@ -348,3 +348,109 @@ def alert_resolve(*, alert: Alert, user, outcome: str, note: str) -> Alert:
     if conflict and not (fresh.status == AlertStatus.RESOLVED and fresh.resolved_by_id == user.pk):
         raise AlertStateConflict(fresh, _conflict_message(fresh))
     return fresh
+
+
+# --------------------------------------------------------------------------------------------------
+# Periodic rules: escalation, untreated distress, missed check-ins
+# --------------------------------------------------------------------------------------------------
+
+
+def alert_escalate(*, alert_id: int, from_level: int, now: datetime) -> bool:
+    """Move one open alert from `from_level` up one level and notify the next tier.
+
+    A conditional update: of two beats (or a beat and a sweep) escalating at once, one wins and the
+    other changes nothing. Returns whether this call escalated it.
+    """
+    with transaction.atomic():
+        updated = Alert.objects.filter(pk=alert_id, status=AlertStatus.OPEN, escalation_level=from_level).update(
+            escalation_level=from_level + 1, last_escalated_at=now, updated_at=now
+        )
+        if not updated:
+            return False
+        alert = Alert.objects.select_related("patient").get(pk=alert_id)
+        level = alert.escalation_level
+        AlertEvent.objects.create(
+            alert=alert,
+            kind=AlertEventKind.ESCALATED,
+            detail={"level": level, "tier": "care_team" if level <= 1 else "oncall"},
+        )
+        notify.notify_escalated(alert, level=level)
+    return True
+
+
+def alerts_escalate(*, now: datetime) -> dict[str, int]:
+    """Escalate every open (unacknowledged) alert left longer than its severity's interval since it was
+    raised or last escalated (CLINICAL.md section 2: 15 min / 4 h / 48 h by default), one level per run,
+    again at each interval until someone acknowledges it. Also retries unsent on-call e-mails."""
+    from django.db.models import Q
+
+    from tracker.alerts.rules import escalation_due, escalation_interval, thresholds_from_settings
+    from tracker.core.vocab import Severity
+
+    t = thresholds_from_settings()
+    escalated = 0
+    for severity in Severity.values:
+        cutoff = now - escalation_interval(severity, t)
+        due = (
+            Alert.objects.filter(status=AlertStatus.OPEN, severity=severity)
+            .filter(Q(last_escalated_at__isnull=True, created_at__lte=cutoff) | Q(last_escalated_at__lte=cutoff))
+            .order_by("created_at", "pk")
+            .values_list("pk", "escalation_level", "created_at", "last_escalated_at")
+        )
+        for pk, level, created_at, last_escalated_at in list(due):
+            reference = last_escalated_at or created_at
+            if escalation_due(severity=severity, status=AlertStatus.OPEN, reference_time=reference, now=now, t=t):
+                escalated += alert_escalate(alert_id=pk, from_level=level, now=now)
+    return {"escalated": escalated, "oncall_emails_sent": notify.oncall_pages_retry(now=now)}
+
+
+UNTREATED_SOURCE = "alerts.alert"
+
+
+def untreated_distress_check(*, now: datetime) -> dict[str, int]:
+    """Raise ``untreated_distress`` for each ``distress`` alert still unresolved more than
+    ``untreated_distress_hours`` after its first positive screen, unless a registered check reports a
+    qualifying action since (psych: a referral marked contacted). One per distress alert, ever: the
+    trigger's source is the distress alert, so running this again changes nothing."""
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef
+
+    from tracker.alerts import rules
+    from tracker.alerts.evaluation import distress_action_taken
+    from tracker.core.vocab import RuleCode
+
+    t = rules.thresholds_from_settings()
+    cutoff = now - timedelta(hours=t.untreated_distress_hours)
+    already = AlertTrigger.objects.filter(
+        source_type=UNTREATED_SOURCE, source_id=OuterRef("pk"), rule=RuleCode.UNTREATED_DISTRESS
+    )
+    candidates = (
+        Alert.objects.filter(rule=RuleCode.DISTRESS, status__in=ACTIVE_STATUSES, reported_at__lt=cutoff)
+        .exclude(Exists(already))
+        .select_related("patient")
+        .order_by("reported_at", "pk")
+    )
+    counts = {"checked": 0, "raised": 0}
+    for distress in candidates:
+        counts["checked"] += 1
+        first = next((e for e in distress.evidence if isinstance(e, dict)), {})
+        finding = rules.untreated_distress(
+            screen_recorded_at=distress.reported_at,
+            now=now,
+            action_taken=distress_action_taken(patient=distress.patient, since=distress.reported_at),
+            t=t,
+            screen_evidence=first.get("evidence"),
+        )
+        if finding is None:
+            continue
+        with transaction.atomic():
+            raised = alert_raise(
+                patient_id=distress.patient_id,
+                finding=finding,
+                source=(UNTREATED_SOURCE, distress.pk),
+                reported_at=distress.reported_at,
+                now=now,
+            )
+        counts["raised"] += raised is not None
+    return counts
