@@ -12,10 +12,12 @@ PAGE_APPS = [
     "tracker.accounts.urls",
     "tracker.alerts.urls",
     "tracker.notifications.urls",
+    "tracker.psych.urls",
 ]
 API_APPS = [
     "tracker.accounts.api.urls",
     "tracker.alerts.api.urls",
+    "tracker.psych.api.urls",
 ]
 
 api_v1 = [

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 INSTALLED_APPS += [
     "tracker.symptoms",
     "tracker.alerts",
+    "tracker.psych",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,8 @@ TRACKER_PERIODIC_JOBS = {
     "missed_checkins": ("tracker.alerts.jobs.missed_checkins", 900),
     "escalate_alerts": ("tracker.alerts.jobs.escalate_alerts", 60),
     "retry_notifications": ("tracker.notifications.jobs.retry_notifications", 300),
+    "deliver_content": ("tracker.psych.jobs.deliver_content", 900),
+    "screen_reminders": ("tracker.psych.jobs.screen_reminders", 3600),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "tracker.core.tasks.run_job", "schedule": interval, "args": [name]}
@@ -262,7 +265,16 @@ LOGGING = {
 
 # Demo data: each domain app adds a seeder `seed(*, patients, staff, now, rng)`.
 TRACKER_DEMO_SEEDERS: list[str] = []
+TRACKER_DEMO_SEEDERS += ["tracker.psych.demo.seed"]
 
 # Alerts (tracker.alerts): outcomes a site adds to CLINICAL.md's six ({"code": "Label"}), e.g.
 # {"hospice_referral": "Referred to hospice care"}; checked at start-up.
 TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
+
+# Psychological support (tracker.psych): how often each questionnaire is due by default, in days
+# (CLINICAL.md section 1; clinicians change it per patient; 0 = not scheduled).
+TRACKER_SCREEN_EVERY_DAYS = {
+    "distress_thermometer": env_int("TRACKER_DISTRESS_EVERY_DAYS", 7),
+    "phq9": env_int("TRACKER_PHQ9_EVERY_DAYS", 28),
+    "gad7": env_int("TRACKER_GAD7_EVERY_DAYS", 28),
+}
