@@ -13,11 +13,13 @@ PAGE_APPS = [
     "tracker.alerts.urls",
     "tracker.notifications.urls",
     "tracker.psych.urls",
+    "tracker.rehab.urls",
 ]
 API_APPS = [
     "tracker.accounts.api.urls",
     "tracker.alerts.api.urls",
     "tracker.psych.api.urls",
+    "tracker.rehab.api.urls",
 ]
 
 api_v1 = [

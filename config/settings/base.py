@@ -278,3 +278,9 @@ TRACKER_SCREEN_EVERY_DAYS = {
     "phq9": env_int("TRACKER_PHQ9_EVERY_DAYS", 28),
     "gad7": env_int("TRACKER_GAD7_EVERY_DAYS", 28),
 }
+
+# Alerts (tracker.alerts): outcomes a site adds to CLINICAL.md's six ({"code": "Label"}), e.g.
+# {"hospice_referral": "Referred to hospice care"}; checked at start-up.
+TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
+# Alerts demo: evaluates the histories the seeders above stored and resolves the older alerts; keep it last.
+TRACKER_DEMO_SEEDERS += ["tracker.alerts.demo.seed"]

@@ -108,11 +108,11 @@ class WorkerProcess:
         self._log.close()
 
     def stop(self) -> None:
-        """Warm shutdown (SIGTERM), then SIGKILL if it does not stop within 20 seconds."""
+        """Warm shutdown (SIGTERM), then SIGKILL if it does not stop within 10 seconds."""
         if self.alive:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=30)

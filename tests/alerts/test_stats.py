@@ -96,7 +96,7 @@ def test_the_page_shows_the_numbers_and_a_chart_for_a_chosen_period(web_as, phys
     body = response.content.decode()
     assert "37.5" in body and "20 min" in body and "33%" in body
     assert "Urgent MRI arranged: 1" in body
-    assert "vendor/plotly/plotly.min.js" in body and "Plotly.newPlot" in body
+    assert "vendor/plotly/plotly.min.js" in body and 'id="alert-stats-figure"' in body
 
 
 def test_the_default_page_covers_the_last_30_days(web_as, physician, patient):

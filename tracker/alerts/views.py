@@ -97,13 +97,15 @@ def stats_required(view):
     return wrapped
 
 
-def _stats_chart(stats) -> str:
-    """A horizontal bar chart of alerts per 100 check-ins by rule (plotly, drawn by the served plotly.js)."""
+def _stats_chart(stats) -> dict | None:
+    """A horizontal bar chart of alerts per 100 check-ins by rule, as plotly JSON (drawn by the served plotly.js)."""
+    import json
+
     import plotly.graph_objects as go
 
     rows = [r for r in stats.rules if r.per_100_checkins is not None]
     if not rows:
-        return ""
+        return None
     fig = go.Figure(
         go.Bar(
             x=[round(r.per_100_checkins, 2) for r in rows],
@@ -120,7 +122,7 @@ def _stats_chart(stats) -> str:
         yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"rangemode": "tozero"},
     )
-    return fig.to_html(include_plotlyjs=False, full_html=False, config={"displayModeBar": False, "responsive": True})
+    return json.loads(fig.to_json())
 
 
 @stats_required

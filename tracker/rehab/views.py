@@ -1,0 +1,458 @@
+"""Rehabilitation pages: the patient's exercises for today and progress; the therapist's plan builder,
+plan history and adherence. Thin: forms, selectors and services do the work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tracker.accounts.selectors import get_patient_for, patient_of, patients_visible_to
+from tracker.accounts.views import staff_required
+from tracker.alerts.selectors import patients_with_open_alert
+from tracker.audit.models import AuditAction
+from tracker.audit.services import audit_log, audit_many
+from tracker.core.vocab import Role, RuleCode
+from tracker.rehab import charts, rules, selectors, services
+from tracker.rehab.forms import ExerciseLogForm, PlanForm, ReminderForm, item_formset
+from tracker.rehab.models import Exercise, ExerciseLog, ExercisePlan, PlanStatus, PlanTemplate
+
+ADHERENCE_WEEKS = 8
+EXTRA_ROWS = 3
+
+# ------------------------------------------------------------------------------------------------
+# Patient pages
+# ------------------------------------------------------------------------------------------------
+
+
+def _patient_required(request):
+    patient = patient_of(request.user)
+    if patient is None:
+        raise PermissionDenied
+    return patient
+
+
+def support_content(patient, today) -> list[dict]:
+    """The day's support content from the psych programme (empty when that app is not installed)."""
+    if not apps.is_installed("tracker.psych"):
+        return []
+    from tracker.psych.selectors import content_due_today
+
+    items = []
+    for delivery in content_due_today(patient, today):
+        try:
+            url = reverse("psych:content_detail", args=[delivery.pk])
+        except NoReverseMatch:
+            url = ""
+        module = delivery.module
+        items.append(
+            {
+                "id": delivery.pk,
+                "title": module.title,
+                "kind": module.kind,
+                "kind_label": module.get_kind_display(),
+                "minutes": module.minutes,
+                "due_on": delivery.due_on,
+                "url": url,
+            }
+        )
+    return items
+
+
+def _render_today(request, patient, *, bound: ExerciseLogForm | None = None, status: int = 200):
+    day = timezone.localdate()
+    today = selectors.today_for(patient, today=day)
+    rows = []
+    for entry in today.items:
+        form = None
+        if not today.paused and not entry.on_hold:
+            if bound is not None and bound.prefix == f"log-{entry.item.pk}":
+                form = bound
+            else:
+                form = ExerciseLogForm(prefix=f"log-{entry.item.pk}", initial={"plan_item": entry.item.pk})
+        rows.append({"entry": entry, "form": form})
+    reminder_form = ReminderForm(initial={"reminder_time": today.plan.reminder_time}) if today.plan else None
+    context = {
+        "patient": patient,
+        "today": today,
+        "rows": rows,
+        "content": support_content(patient, day),
+        "reminder_form": reminder_form,
+    }
+    return render(request, "rehab/today.html", context, status=status)
+
+
+@login_required
+def today(request):
+    return _render_today(request, _patient_required(request))
+
+
+@login_required
+@require_POST
+def log_exercise(request):
+    patient = _patient_required(request)
+    item = selectors.loggable_item(patient, request.POST.get("item"))
+    if item is None:
+        raise Http404("No such exercise in your plan.")
+    form = ExerciseLogForm(request.POST, prefix=f"log-{item.pk}")
+    if not form.is_valid():
+        return _render_today(request, patient, bound=form, status=400)
+    data = form.cleaned_data
+    result = services.exercise_log_create(
+        patient=patient,
+        plan_item=item,
+        completed=data["completed"],
+        pain_before=data["pain_before"],
+        pain_during=data["pain_during"],
+        difficulty=data["difficulty"],
+        note=data["note"],
+    )
+    message = services.log_message(
+        tell_therapist=result.tell_therapist, emergency_number=patient.effective_emergency_number
+    )
+    (messages.warning if result.tell_therapist else messages.success)(request, message)
+    return redirect(f"{reverse('rehab:today')}#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def set_reminder(request):
+    patient = _patient_required(request)
+    plan = ExercisePlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).first()
+    if plan is None:
+        raise Http404("No active plan.")
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        services.plan_set_reminder(plan=plan, reminder_time=form.cleaned_data["reminder_time"])
+        if form.cleaned_data["reminder_time"]:
+            messages.success(request, _("Saved. We will remind you on exercise days."))
+        else:
+            messages.success(request, _("Saved. You will not get exercise reminders."))
+    else:
+        messages.error(request, _("Please enter a time such as 09:30, or leave it empty."))
+    return redirect("rehab:today")
+
+
+def _charts(patient, *, today):
+    weeks = selectors.adherence_for(patient, today=today, weeks=ADHERENCE_WEEKS)
+    points = selectors.exercise_pain_points(patient, since=today - timedelta(weeks=ADHERENCE_WEEKS))
+    return {
+        "weeks": [w for w in weeks if w.prescribed],
+        "adherence_chart": charts.adherence_chart(weeks),
+        "points": points,
+        "pain_chart": charts.pain_chart(points),
+    }
+
+
+@login_required
+def progress(request):
+    patient = _patient_required(request)
+    context = {"patient": patient, **_charts(patient, today=timezone.localdate())}
+    return render(request, "rehab/progress.html", context)
+
+
+def patient_home_panel(request):
+    """Home page: today's exercises (how many done) or the pause, for patients."""
+    patient = patient_of(request.user)
+    if patient is None:
+        return None
+    today = selectors.today_for(patient)
+    if today.plan is None:
+        return None
+    return {"today": today}
+
+
+# ------------------------------------------------------------------------------------------------
+# Staff pages
+# ------------------------------------------------------------------------------------------------
+
+
+def _therapist_required(user) -> None:
+    if user.role != Role.THERAPIST:
+        raise PermissionDenied
+
+
+@staff_required
+def exercise_list(request):
+    exercises = list(selectors.library())
+    return render(request, "rehab/exercise_list.html", {"exercises": exercises})
+
+
+@staff_required
+def exercise_detail(request, pk):
+    exercise = get_object_or_404(Exercise, pk=pk)
+    return render(request, "rehab/exercise_detail.html", {"exercise": exercise})
+
+
+def _last_full_week(weeks: list[rules.WeekAdherence]) -> rules.WeekAdherence | None:
+    return weeks[-2] if len(weeks) >= 2 else None
+
+
+@staff_required
+def patient_list(request):
+    """The caller's patients with their plan status, pause and the last two weeks' adherence.
+    Queries: patients, plans, pauses, then adherence's five, whatever the number of patients."""
+    patients = list(patients_visible_to(request.user).order_by("user__last_name", "user__first_name"))
+    ids = [p.pk for p in patients]
+    today = timezone.localdate()
+    active = {
+        plan.patient_id: plan
+        for plan in ExercisePlan.objects.filter(patient_id__in=ids, status=PlanStatus.ACTIVE).select_related(
+            "current_version"
+        )
+    }
+    paused = patients_with_open_alert(ids, RuleCode.NEURO_DEFICIT)
+    adherence = selectors.adherence_for_patients(ids, today=today, weeks=2)
+    rows = [
+        {
+            "patient": p,
+            "plan": active.get(p.pk),
+            "paused": p.pk in paused,
+            "last_week": _last_full_week(adherence[p.pk]),
+            "this_week": adherence[p.pk][-1] if adherence[p.pk] else None,
+        }
+        for p in patients
+    ]
+    audit_many(actor=request.user, action=AuditAction.VIEW, patients=patients, target="exercise plans list")
+    return render(request, "rehab/patient_list.html", {"rows": rows})
+
+
+def therapist_home_panel(request):
+    """Home page for therapists: patients whose plan is paused or whose adherence was under half last week."""
+    patients = list(patients_visible_to(request.user))
+    if not patients:
+        return None
+    ids = [p.pk for p in patients]
+    today = timezone.localdate()
+    paused = patients_with_open_alert(ids, RuleCode.NEURO_DEFICIT)
+    adherence = selectors.adherence_for_patients(ids, today=today, weeks=2)
+    with_plan = set(
+        ExercisePlan.objects.filter(patient_id__in=ids, status=PlanStatus.ACTIVE).values_list("patient_id", flat=True)
+    )
+    attention = []
+    for p in patients:
+        week = _last_full_week(adherence[p.pk])
+        low = week is not None and week.ratio is not None and week.ratio < 0.5
+        if p.pk in paused or low:
+            attention.append({"patient": p, "paused": p.pk in paused, "week": week if low else None})
+    audit_many(
+        actor=request.user, action=AuditAction.VIEW, patients=[a["patient"] for a in attention], target="rehab panel"
+    )
+    return {"attention": attention, "without_plan": len(ids) - len(with_plan & set(ids))}
+
+
+@staff_required
+def patient_plans(request, pk):
+    """One patient's precautions, active plan, version history, adherence and exercise pain."""
+    patient = get_patient_for(request.user, pk)
+    audit_log(actor=request.user, action=AuditAction.VIEW, patient=patient, target="exercise plans")
+    plans = list(selectors.plans_of([patient.pk]))
+    active = next((p for p in plans if p.is_active), None)
+    precautions = rules.Precautions.of(patient)
+    current = []
+    if active is not None and active.current_version is not None:
+        version = next(v for v in active.versions.all() if v.pk == active.current_version_id)
+        for item in version.items.all():
+            now_conflicts = rules.exercise_conflicts(item.exercise.movements, precautions)
+            current.append(
+                {
+                    "item": item,
+                    "conflicts": now_conflicts,
+                    "uncovered": rules.uncovered_conflicts(now_conflicts, item.overridden_codes),
+                }
+            )
+    today = timezone.localdate()
+    context = {
+        "patient": patient,
+        "plans": plans,
+        "active": active,
+        "current": current,
+        "pause": selectors.neuro_pause(patient),
+        "can_edit": request.user.role == Role.THERAPIST,
+        "recent_logs": list(selectors.logs_of([patient.pk])[:20]),
+        **_charts(patient, today=today),
+    }
+    return render(request, "rehab/patient_plans.html", context)
+
+
+def _plan_item_initial(items) -> list[dict]:
+    return [
+        {
+            "exercise": item.exercise_id,
+            "sets": item.sets,
+            "reps": item.reps,
+            "hold_seconds": item.hold_seconds,
+            "days": item.days,
+            "notes": item.notes,
+        }
+        for item in items
+    ]
+
+
+def _selected_exercise(form) -> int | None:
+    """The exercise id a builder row shows (bound: what was posted; unbound: its initial value)."""
+    raw = form.data.get(form.add_prefix("exercise")) if form.is_bound else form.initial.get("exercise")
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def _with_more_rows(data: QueryDict, prefix: str, more: int) -> QueryDict:
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(total + more)
+    return data
+
+
+@staff_required
+def plan_builder(request, pk):
+    """Build a plan (or the next version of the active one) from the library, with the patient's
+    precautions in view and conflicts shown before saving. Works without JavaScript: "Check" shows
+    the conflicts; "Save" refuses them unless an override reason is given."""
+    patient = get_patient_for(request.user, pk)
+    _therapist_required(request.user)
+    exercises = list(selectors.library())
+    by_id = {e.pk: e for e in exercises}
+    conflicts = selectors.conflicts_by_exercise(exercises, patient)
+    choices = selectors.exercise_choices(exercises, conflicts)
+    active = selectors.active_plan(patient)
+    today = timezone.localdate()
+    template = None
+    action = request.POST.get("action", "check")
+
+    if request.method == "POST":
+        data = request.POST
+        if action == "add_rows":
+            data = _with_more_rows(data, "items", EXTRA_ROWS)
+        form = PlanForm(data)
+        formset = item_formset(extra=0)(data, prefix="items", form_kwargs={"exercises": by_id, "choices": choices})
+        template_id = data.get("template") or None
+        if template_id and str(template_id).isdigit():
+            template = PlanTemplate.objects.filter(pk=int(template_id)).first()
+    else:
+        audit_log(actor=request.user, action=AuditAction.VIEW, patient=patient, target="exercise plan builder")
+        template_id = request.GET.get("template")
+        if template_id and template_id.isdigit():
+            template = selectors.templates().filter(pk=int(template_id)).first()
+        if template is not None:
+            initial_items = _plan_item_initial(selectors.template_items(template))
+        elif active is not None:
+            initial_items = _plan_item_initial(selectors.current_items(active))
+        else:
+            initial_items = []
+        version = active.current_version if active else None
+        form = PlanForm(
+            initial={
+                "starts_on": version.starts_on if version and template is None else today,
+                "ends_on": version.ends_on if version and template is None else None,
+                "template": template.pk if template else None,
+            }
+        )
+        formset = item_formset(extra=EXTRA_ROWS if initial_items else 5)(
+            initial=initial_items, prefix="items", form_kwargs={"exercises": by_id, "choices": choices}
+        )
+
+    found: list[services.ItemConflicts] = []
+    checked = False
+    if request.method == "POST" and action != "add_rows":
+        valid = form.is_valid() & formset.is_valid()
+        if valid:
+            specs = formset.specs()
+            found = services.plan_conflicts(patient=patient, items=specs)
+            checked = True
+            if action == "save":
+                try:
+                    version = services.plan_save(
+                        patient=patient,
+                        therapist=request.user,
+                        items=specs,
+                        starts_on=form.cleaned_data["starts_on"],
+                        ends_on=form.cleaned_data["ends_on"],
+                        override_reason=form.cleaned_data["override_reason"],
+                        change_note=form.cleaned_data["change_note"],
+                        template=template,
+                    )
+                except services.PlanConflictError as exc:
+                    form.add_error("override_reason", services.override_required_message(exc.conflicts))
+                else:
+                    messages.success(request, _("Plan saved (version %(number)s).") % {"number": version.number})
+                    return redirect("rehab:patient_plans", pk=patient.pk)
+
+    rows = [{"form": f, "conflicts": conflicts.get(_selected_exercise(f), [])} for f in formset.forms]
+    context = {
+        "patient": patient,
+        "active": active,
+        "form": form,
+        "formset": formset,
+        "rows": rows,
+        "templates": list(selectors.templates()),
+        "template": template,
+        "found": found,
+        "checked": checked,
+        "conflicts_json": {str(pk): [c.message for c in found] for pk, found in conflicts.items() if found},
+        "defaults_json": {str(e.pk): [e.default_sets, e.default_reps, e.default_hold_seconds] for e in exercises},
+    }
+    status = 400 if request.method == "POST" and action == "save" else 200
+    return render(request, "rehab/plan_builder.html", context, status=status)
+
+
+@staff_required
+def version_detail(request, pk, plan_id, number):
+    patient = get_patient_for(request.user, pk)
+    plan = get_object_or_404(ExercisePlan, pk=plan_id, patient=patient)
+    version = selectors.version_detail(plan, number)
+    if version is None:
+        raise Http404("No such version.")
+    audit_log(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        patient=patient,
+        target=f"exercise plan {plan.pk}",
+        detail=f"version {number}",
+    )
+    log_counts = dict(
+        ExerciseLog.objects.filter(plan_item__version=version)
+        .values("plan_item_id")
+        .annotate(n=Count("id"))
+        .values_list("plan_item_id", "n")
+    )
+    precautions = rules.Precautions.of(patient)
+    rows = []
+    for item in version.items.all():
+        now_conflicts = rules.exercise_conflicts(item.exercise.movements, precautions)
+        rows.append(
+            {
+                "item": item,
+                "logs": log_counts.get(item.pk, 0),
+                "uncovered": rules.uncovered_conflicts(now_conflicts, item.overridden_codes) if plan.is_active else [],
+            }
+        )
+    return render(
+        request, "rehab/version_detail.html", {"patient": patient, "plan": plan, "version": version, "rows": rows}
+    )
+
+
+@staff_required
+@require_POST
+def plan_end(request, pk, plan_id):
+    patient = get_patient_for(request.user, pk)
+    _therapist_required(request.user)
+    plan = get_object_or_404(ExercisePlan, pk=plan_id, patient=patient)
+    services.plan_end(plan=plan, therapist=request.user)
+    messages.success(request, _("The plan has ended. Its history is kept."))
+    return redirect("rehab:patient_plans", pk=patient.pk)
