@@ -61,3 +61,24 @@ def test_patient_reads_a_support_session_and_marks_it_done(
     page.wait_for_url(f"{live_server.url}/support/")
     delivery = ContentDelivery.objects.get()
     assert delivery.completed_at is not None and delivery.helpful is True
+
+
+def test_psychologist_sees_the_screen_chart_drawn_and_refers_from_the_queue(
+    live_server, desktop_page, browser_login, patient, psychologist
+):
+    from tracker.psych.models import Referral
+    from tracker.psych.services import screen_submit
+
+    screen_submit(patient=patient, instrument="distress_thermometer", score=7, problems=["emotional"])
+    page = desktop_page
+    browser_login(page, live_server, psychologist.username)
+    page.goto(f"{live_server.url}/psych/queue/")
+    page.get_by_role("link", name="Refer").click()
+    page.locator("label", has_text="Psychology").click()
+    page.fill("#id_reason", "Agreed to a call")
+    page.get_by_role("button", name="Make the referral").click()
+    page.wait_for_url(f"{live_server.url}/psych/patients/{patient.pk}/")
+    page.locator("#screen-chart .main-svg").first.wait_for()
+    assert page.locator("#screen-chart[data-drawn]").count() == 1
+    referral = Referral.objects.get()
+    assert (referral.service, referral.screen.score) == ("psychology", 7)

@@ -78,3 +78,13 @@ def test_content_is_editable_in_the_admin(client, admin_user, library):
     assert client.get(f"/admin/psych/contentmodule/{module.pk}/change/").status_code == 200
     programme = Programme.objects.get(slug="calm-body-calmer-mind")
     assert client.get(f"/admin/psych/programme/{programme.pk}/change/").status_code == 200
+
+
+def test_the_load_command_reports_what_it_added(library):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_psych_library", stdout=out)
+    assert out.getvalue().strip() == "0 modules, 0 programmes, 0 programme items added."

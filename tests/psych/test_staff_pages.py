@@ -61,6 +61,7 @@ def test_the_patient_page_draws_the_screen_chart_server_side(web_as, patient, ps
     screen_submit(patient=patient, instrument=Instrument.DISTRESS_THERMOMETER, score=3)
     page = web_as(psychologist).get(f"/psych/patients/{patient.pk}/").content.decode()
     assert "vendor/plotly/plotly.min.js" in page and "Plotly.newPlot" in page
+    assert '"name":"Distress thermometer"' in page and 'id="screen-chart-data"' in page
 
 
 def test_stopping_a_programme_from_the_page(web_as, patient, psychologist, programme):

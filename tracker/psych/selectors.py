@@ -197,6 +197,18 @@ def distress_queue(user, *, waiting_only: bool = True, days: int = 30, now: date
     return queryset.filter(recorded_at__gte=now - timedelta(days=days)).order_by("-recorded_at", "-id")
 
 
+def waiting_counts(user, patient_ids: Iterable[int]) -> dict[int, int]:
+    """{patient_id: number of flagged screens with no action yet}, for these patients, in one query."""
+    rows = (
+        flagged_screens(user)
+        .filter(patient_id__in=list(patient_ids), contacted=False, alert_resolved=False)
+        .values("patient_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["patient_id"]: row["n"] for row in rows}
+
+
 def waiting_summary(user) -> dict:
     """{"count", "oldest"} of the waiting queue, in one query."""
     return (

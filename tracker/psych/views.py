@@ -205,13 +205,13 @@ def queue(request):
 
 @staff_required
 def patient_overview(request):
-    patients = list(patients_visible_to(request.user).order_by("user__last_name", "user__first_name", "pk")[:500])
+    page = Paginator(patients_visible_to(request.user).order_by("user__last_name", "user__first_name", "pk"), 100)
+    page = page.get_page(request.GET.get("page"))
+    patients = list(page.object_list)
     ids = [p.pk for p in patients]
     last = selectors.last_screen_times(ids)
     active = selectors.active_assignment_counts(ids)
-    waiting = {}
-    for pid in selectors.distress_queue(request.user).values_list("patient_id", flat=True):
-        waiting[pid] = waiting.get(pid, 0) + 1
+    waiting = selectors.waiting_counts(request.user, ids)
     audit_many(actor=request.user, action=AuditAction.VIEW, patients=patients, target="psych overview")
     rows = [
         {
@@ -222,7 +222,7 @@ def patient_overview(request):
         }
         for p in patients
     ]
-    return render(request, "psych/patient_overview.html", {"rows": rows})
+    return render(request, "psych/patient_overview.html", {"rows": rows, "page": page})
 
 
 def _patient_page_context(request, patient, **forms):
@@ -247,8 +247,9 @@ def _patient_page_context(request, patient, **forms):
     return context
 
 
-def _screen_chart(screens):
-    """A Plotly figure of questionnaire totals over time (built server-side), or None."""
+def _screen_chart(screens) -> str | None:
+    """Questionnaire totals over time as a Plotly figure in JSON (built server-side, drawn by the page),
+    safe to put inside a <script type="application/json">; None when there is nothing to draw."""
     if not screens:
         return None
     import plotly.graph_objects as go
@@ -271,7 +272,7 @@ def _screen_chart(screens):
         legend={"orientation": "h"},
         yaxis={"title": {"text": _("Total")}, "rangemode": "tozero"},
     )
-    return fig.to_html(include_plotlyjs=False, full_html=False, config={"displayModeBar": False, "responsive": True})
+    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @staff_required

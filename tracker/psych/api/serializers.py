@@ -16,7 +16,7 @@ from tracker.psych.models import (
 from tracker.psych.services import screen_input_errors
 
 
-class AdviceSerializer(serializers.Serializer):
+class ScreenAdviceSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=AdviceLevel.choices)
     message = serializers.CharField()
 
@@ -82,7 +82,7 @@ class ScreenSerializer(serializers.ModelSerializer):
 
 
 class ScreenCreatedSerializer(ScreenSerializer):
-    advice = AdviceSerializer(read_only=True)
+    advice = ScreenAdviceSerializer(read_only=True)
 
     class Meta(ScreenSerializer.Meta):
         fields = [*ScreenSerializer.Meta.fields, "advice"]

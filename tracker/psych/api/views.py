@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -50,7 +51,7 @@ def _patient_from_query(request, target: str):
         return patient
     patient_id = request.query_params.get("patient")
     if not patient_id:
-        raise ValidationError({"patient": ["Give ?patient=<id>."]})
+        raise ValidationError({"patient": [_("Give ?patient=<id>.")]})
     patient = get_patient_for(request.user, patient_id)
     audit_log(actor=request.user, action=AuditAction.VIEW, patient=patient, target=target)
     return patient
@@ -183,11 +184,11 @@ class ReferralListCreateView(generics.ListCreateAPIView):
         if alert_id is not None:
             alert = scope_to_user(request.user, Alert.objects.filter(patient=patient)).filter(pk=alert_id).first()
             if alert is None:
-                raise ValidationError({"alert": ["No such alert for this patient."]})
+                raise ValidationError({"alert": [_("No such alert for this patient.")]})
         if screen_id is not None:
             screen = selectors.screen_for_patient(patient, screen_id)
             if screen is None:
-                raise ValidationError({"screen": ["No such questionnaire for this patient."]})
+                raise ValidationError({"screen": [_("No such questionnaire for this patient.")]})
         try:
             referral = services.referral_create(
                 patient=patient, created_by=request.user, alert=alert, screen=screen, **data
@@ -260,7 +261,7 @@ class AssignmentListCreateView(generics.ListCreateAPIView):
         data = dict(serializer.validated_data)
         patient = get_patient_for(request.user, data.pop("patient"))
         if data["start_date"] < timezone.localdate():
-            raise ValidationError({"start_date": ["The start date cannot be in the past."]})
+            raise ValidationError({"start_date": [_("The start date cannot be in the past.")]})
         try:
             assignment = services.programme_assign(patient=patient, assigned_by=request.user, **data)
         except DjangoValidationError as exc:

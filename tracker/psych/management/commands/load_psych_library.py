@@ -9,5 +9,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = library_load()
         self.stdout.write(
-            f"{created['modules']} modules, {created['programmes']} programmes, {created['items']} programme items added."
+            "{modules} modules, {programmes} programmes, {items} programme items added.".format(**created)
         )
