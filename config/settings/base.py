@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 INSTALLED_APPS += [
     "tracker.symptoms",
     "tracker.alerts",
+    "tracker.rehab",
     "tracker.psych",
 ]
 
@@ -181,6 +182,7 @@ TRACKER_PERIODIC_JOBS = {
     "missed_checkins": ("tracker.alerts.jobs.missed_checkins", 900),
     "escalate_alerts": ("tracker.alerts.jobs.escalate_alerts", 60),
     "retry_notifications": ("tracker.notifications.jobs.retry_notifications", 300),
+    "exercise_reminders": ("tracker.rehab.jobs.exercise_reminders", 300),
     "deliver_content": ("tracker.psych.jobs.deliver_content", 900),
     "screen_reminders": ("tracker.psych.jobs.screen_reminders", 3600),
 }
@@ -265,6 +267,7 @@ LOGGING = {
 
 # Demo data: each domain app adds a seeder `seed(*, patients, staff, now, rng)`.
 TRACKER_DEMO_SEEDERS: list[str] = []
+TRACKER_DEMO_SEEDERS += ["tracker.rehab.demo.seed"]
 TRACKER_DEMO_SEEDERS += ["tracker.psych.demo.seed"]
 
 # Alerts (tracker.alerts): outcomes a site adds to CLINICAL.md's six ({"code": "Label"}), e.g.
@@ -279,8 +282,5 @@ TRACKER_SCREEN_EVERY_DAYS = {
     "gad7": env_int("TRACKER_GAD7_EVERY_DAYS", 28),
 }
 
-# Alerts (tracker.alerts): outcomes a site adds to CLINICAL.md's six ({"code": "Label"}), e.g.
-# {"hospice_referral": "Referred to hospice care"}; checked at start-up.
-TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
 # Alerts demo: evaluates the histories the seeders above stored and resolves the older alerts; keep it last.
 TRACKER_DEMO_SEEDERS += ["tracker.alerts.demo.seed"]
