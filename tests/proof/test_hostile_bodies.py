@@ -41,9 +41,9 @@ def _send(api_client, method, path, body: str):
     return getattr(api_client, method)(path, data=body, content_type="application/json")
 
 
-def _allowed_client(method, path, api_as, patient, nurse, admin_user):
+def _allowed_client(method, path, api_as, actors):
     """The first actor whose role may use the operation (anything but 401/403 on an empty object)."""
-    for user in (patient.user, nurse, admin_user):
+    for user in actors.values():
         client = api_as(user)
         if _send(client, method, path, "{}").status_code not in (401, 403, 405):
             return client
@@ -55,19 +55,19 @@ def test_the_schema_lists_the_body_endpoints(client):
     assert "/api/v1/auth/token/" in paths and "/api/v1/patients/" in paths
 
 
-def test_every_json_endpoint_refuses_an_oversized_body_with_413(client, settings, api_as, patient, nurse, admin_user):
+def test_every_json_endpoint_refuses_an_oversized_body_with_413(client, settings, api_as, actors):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = LIMIT
     body = json.dumps({"note": "x" * (LIMIT + 10)})
     for method, path in json_body_endpoints(client):
-        response = _send(_allowed_client(method, path, api_as, patient, nurse, admin_user), method, path, body)
+        response = _send(_allowed_client(method, path, api_as, actors), method, path, body)
         assert response.status_code == 413, (method, path, response.status_code)
         assert response["Content-Type"] == "application/json"
         assert "too large" in response.json()["detail"]
 
 
-def test_every_json_endpoint_refuses_deeply_nested_json_with_400(client, api_as, patient, nurse, admin_user):
+def test_every_json_endpoint_refuses_deeply_nested_json_with_400(client, api_as, actors):
     for method, path in json_body_endpoints(client):
-        allowed = _allowed_client(method, path, api_as, patient, nurse, admin_user)
+        allowed = _allowed_client(method, path, api_as, actors)
         for body in ("[" * 10_000 + "]" * 10_000, '{"a":' * 5_000 + "1" + "}" * 5_000, "[" * 40 + "]" * 40):
             response = _send(allowed, method, path, body)
             assert response.status_code == 400, (method, path, len(body), response.status_code)
