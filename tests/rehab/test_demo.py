@@ -52,3 +52,28 @@ def test_the_demo_gives_most_patients_a_safe_plan_and_weeks_of_logs_and_is_safe_
     assert again == "exercise plans already there"
     assert ExerciseLog.objects.count() == logs
     assert ExercisePlan.objects.count() == plans.count()
+
+
+def test_the_library_is_in_every_fresh_database_and_loading_it_again_changes_nothing():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tracker.rehab.library_data import EXERCISES
+    from tracker.rehab.models import Exercise, PlanTemplate
+
+    assert Exercise.objects.count() == len(EXERCISES) >= 24
+    assert PlanTemplate.objects.count() == 3
+    bridge = Exercise.objects.get(slug="bridging")
+    bridge.name = "Bridge (edited by the site)"
+    bridge.save()
+    out = StringIO()
+    call_command("load_exercise_library", stdout=out)
+    assert out.getvalue().strip() == "0 exercise(s) and 0 template(s) added."
+    assert Exercise.objects.get(slug="bridging").name == "Bridge (edited by the site)"
+    Exercise.objects.filter(slug="bridging").update(slug="bridge-old")
+    call_command("load_exercise_library", stdout=StringIO())
+    assert Exercise.objects.filter(slug="bridging").exists()
+    # Every exercise can be shown: steps, a purpose, a sensible usual dose.
+    for exercise in Exercise.objects.all():
+        assert exercise.steps and exercise.purpose and exercise.default_sets >= 1 and exercise.default_reps >= 1

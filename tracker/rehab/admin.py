@@ -2,6 +2,7 @@
 Plans and logs are patient records: read-only here; therapists change plans in the plan builder."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from tracker.rehab.models import (
     Exercise,
@@ -22,9 +23,9 @@ class ExerciseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "body_region", "purpose", "instructions", "safety_cues", "is_active")}),
-        ("Image or video", {"fields": ("media", "media_description")}),
+        (_("Image or video"), {"fields": ("media", "media_description")}),
         (
-            "Movements (what the safety check compares with each patient's precautions)",
+            _("Movements (what the safety check compares with each patient's precautions)"),
             {
                 "fields": (
                     "involves_flexion",
@@ -36,7 +37,7 @@ class ExerciseAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Usual dose", {"fields": ("default_sets", "default_reps", "default_hold_seconds")}),
+        (_("Usual dose"), {"fields": ("default_sets", "default_reps", "default_hold_seconds")}),
     )
 
     def has_delete_permission(self, request, obj=None):
