@@ -80,3 +80,10 @@ class AlertResolveSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = outcome_choices()
+
+
+class AlertConflictSerializer(serializers.Serializer):
+    """409: someone else already acknowledged or resolved the alert; `detail` says who and when."""
+
+    detail = serializers.CharField()
+    alert = AlertSerializer()

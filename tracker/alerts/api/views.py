@@ -3,13 +3,14 @@
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker.accounts.api.permissions import IsStaff
 from tracker.accounts.selectors import get_patient_for
 from tracker.alerts.api.serializers import (
+    AlertConflictSerializer,
     AlertDetailSerializer,
     AlertFilterSerializer,
     AlertResolveSerializer,
@@ -20,11 +21,7 @@ from tracker.alerts.selectors import alert_get_for, alerts_visible_to
 from tracker.alerts.services import AlertStateConflict, alert_acknowledge, alert_resolve
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
-
-
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    alert = AlertSerializer()
+from tracker.core.vocab import AlertStatus, RuleCode
 
 
 def _conflict(conflict: AlertStateConflict) -> Response:
@@ -35,9 +32,9 @@ def _conflict(conflict: AlertStateConflict) -> Response:
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "acknowledged", "resolved"]),
-        OpenApiParameter("patient", OpenApiTypes.INT),
-        OpenApiParameter("rule", OpenApiTypes.STR),
+        OpenApiParameter("status", OpenApiTypes.STR, enum=AlertStatus.values),
+        OpenApiParameter("patient", OpenApiTypes.INT, description="A patient id on the caller's care teams."),
+        OpenApiParameter("rule", OpenApiTypes.STR, enum=RuleCode.values),
     ]
 )
 class AlertListView(generics.ListAPIView):
@@ -92,7 +89,7 @@ class AlertAcknowledgeView(APIView):
         responses={
             200: AlertSerializer,
             404: OpenApiResponse(description="Not found"),
-            409: OpenApiResponse(ConflictSerializer, description="Someone else already acknowledged or resolved it"),
+            409: OpenApiResponse(AlertConflictSerializer, description="Someone else acknowledged or resolved it first"),
         },
     )
     def post(self, request, pk: int):
@@ -113,7 +110,7 @@ class AlertResolveView(APIView):
             200: AlertSerializer,
             400: OpenApiResponse(description="Missing or unknown outcome, or no note"),
             404: OpenApiResponse(description="Not found"),
-            409: OpenApiResponse(ConflictSerializer, description="Someone else already resolved it"),
+            409: OpenApiResponse(AlertConflictSerializer, description="Someone else already resolved it"),
         },
     )
     def post(self, request, pk: int):
