@@ -40,7 +40,7 @@ def evidence_lines(evidence: dict) -> list[str]:
     compared = evidence.get("compared_with")
     if compared == "previous_checkin":
         lines.append(
-            _("Compared with the check-in of %(when)s.") % {"when": _when(evidence.get("previous_recorded_at"))}
+            _("Compared with the check-in of %(when)s") % {"when": _when(evidence.get("previous_recorded_at"))}
         )
     elif compared == "all_clear":
         lines.append(_("No earlier check-in: compared with an all-clear report."))
@@ -76,9 +76,9 @@ def evidence_lines(evidence: dict) -> list[str]:
 
     if "allowed_days" in evidence:
         if evidence.get("counted_from") == "enrolment":
-            lines.append(_("No check-in since enrolment on %(when)s.") % {"when": _when(evidence.get("enrolled_at"))})
+            lines.append(_("No check-in since enrolment on %(when)s") % {"when": _when(evidence.get("enrolled_at"))})
         else:
-            lines.append(_("Last check-in: %(when)s.") % {"when": _when(evidence.get("last_recorded_at"))})
+            lines.append(_("Last check-in: %(when)s") % {"when": _when(evidence.get("last_recorded_at"))})
         lines.append(
             _("%(hours)s hours without a check-in; the limit is %(days)s days (%(schedule)s schedule).")
             % {
