@@ -151,3 +151,28 @@ def test_a_worker_killed_mid_evaluation_leaves_nothing_and_after_a_restart_makes
     alert = assert_one_alert_from(patient, [checkin])
     assert Notification.objects.filter(channel="in_app").count() == 1
     assert alert.status == "open"
+
+
+@pytest.mark.worker
+def test_a_pool_process_killed_mid_evaluation_is_retried_by_its_worker_exactly_once(patient, celery_worker_process):
+    """acks_late + reject_on_worker_lost: the worker hands the message back and evaluates it again."""
+    import os
+    import signal
+    import subprocess
+
+    worker = celery_worker_process.start(concurrency=1, env={"TRACKER_TEST_EVALUATION_DELAY": "4"})
+    checkin = make_checkin(patient, **RED_FLAG)
+    worker.wait_for_log(f"evaluating {LABEL} #{checkin.pk}", timeout=60)
+    children = subprocess.run(["pgrep", "-P", str(worker.process.pid)], capture_output=True, text=True).stdout.split()
+    assert children, "the prefork pool has child processes"
+    for pid in children:
+        os.kill(int(pid), signal.SIGKILL)
+    assert not Alert.objects.exists()
+
+    wait_for(
+        lambda: CheckIn.objects.filter(pk=checkin.pk, evaluated_at__isnull=False).exists(),
+        timeout=90,
+        what="the redelivered evaluation",
+    )
+    assert worker.log_text().count(f"evaluating {LABEL} #{checkin.pk}") == 2
+    assert_one_alert_from(patient, [checkin])
