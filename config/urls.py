@@ -10,6 +10,7 @@ from tracker.core import views as core_views
 # Each domain app adds its pages to PAGE_APPS and its API to API_APPS when it lands.
 PAGE_APPS = [
     "tracker.accounts.urls",
+    "tracker.symptoms.urls",
     "tracker.alerts.urls",
     "tracker.notifications.urls",
     "tracker.psych.urls",
@@ -17,6 +18,7 @@ PAGE_APPS = [
 ]
 API_APPS = [
     "tracker.accounts.api.urls",
+    "tracker.symptoms.api.urls",
     "tracker.alerts.api.urls",
     "tracker.psych.api.urls",
     "tracker.rehab.api.urls",

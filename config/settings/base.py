@@ -182,6 +182,7 @@ TRACKER_PERIODIC_JOBS = {
     "missed_checkins": ("tracker.alerts.jobs.missed_checkins", 900),
     "escalate_alerts": ("tracker.alerts.jobs.escalate_alerts", 60),
     "retry_notifications": ("tracker.notifications.jobs.retry_notifications", 300),
+    "checkin_reminders": ("tracker.symptoms.jobs.send_checkin_reminders", 300),
     "exercise_reminders": ("tracker.rehab.jobs.exercise_reminders", 300),
     "deliver_content": ("tracker.psych.jobs.deliver_content", 900),
     "screen_reminders": ("tracker.psych.jobs.screen_reminders", 3600),
@@ -233,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a vocabulary used by several fields (the four limbs' weakness levels).
+    "ENUM_NAME_OVERRIDES": {"WeaknessLevelEnum": "tracker.core.vocab.WeaknessLevel"},
     # Swagger UI served from the project (drf-spectacular-sidecar), never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -267,6 +270,7 @@ LOGGING = {
 
 # Demo data: each domain app adds a seeder `seed(*, patients, staff, now, rng)`.
 TRACKER_DEMO_SEEDERS: list[str] = []
+TRACKER_DEMO_SEEDERS += ["tracker.symptoms.demo.seed"]
 TRACKER_DEMO_SEEDERS += ["tracker.rehab.demo.seed"]
 TRACKER_DEMO_SEEDERS += ["tracker.psych.demo.seed"]
 

@@ -1,10 +1,16 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.models import Submission, pending_evaluation_index, unique_client_id
-from tracker.core.vocab import Bladder, Bowel, Limb, Walking, WeaknessLevel
+from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Walking, WeaknessLevel
+
+NOTE_MAX_LENGTH = 2000
 
 
 def _scale(name: str, top: int) -> models.CheckConstraint:
@@ -19,24 +25,65 @@ SIDE_EFFECT_FIELDS = ("fatigue", "nausea", "diarrhoea", "skin_reaction", "rash")
 WEAKNESS_FIELDS = {limb: f"weakness_{limb}" for limb in Limb.values}
 
 
+@deconstructible
+class VocabularyListValidator:
+    """A JSON list holding only codes of one vocabulary (pain sites, numbness sites), each once."""
+
+    def __init__(self, allowed):
+        self.allowed = list(allowed)
+
+    def __call__(self, value) -> None:
+        allowed = set(self.allowed)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError(_("Give a list of codes."), code="invalid")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise ValidationError(
+                _("Unknown value(s): %(values)s."), code="invalid_choice", params={"values": ", ".join(unknown)}
+            )
+        if len(set(value)) != len(value):
+            raise ValidationError(_("Each value may appear only once."), code="duplicate")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, VocabularyListValidator) and other.allowed == self.allowed
+
+
 class CheckIn(Submission):
     """A patient's daily (or weekly) report: CLINICAL.md section 1."""
 
     # Pain (0-10 numeric rating scale)
     pain_now = models.PositiveSmallIntegerField(_("pain now"), validators=[MaxValueValidator(10)])
     pain_worst_24h = models.PositiveSmallIntegerField(_("worst pain in 24 hours"), validators=[MaxValueValidator(10)])
-    pain_sites = models.JSONField(_("where it hurts"), default=list, blank=True)
+    pain_sites = models.JSONField(
+        _("where it hurts"),
+        default=list,
+        blank=True,
+        validators=[VocabularyListValidator(PainSite.values)],
+    )
     night_pain = models.BooleanField(_("pain at night that stops sleep"), default=False)
     worse_with_straining = models.BooleanField(_("worse on coughing, sneezing or straining"), default=False)
     breakthrough_doses = models.PositiveSmallIntegerField(
         _("extra pain-medicine doses in 24 hours"), default=0, validators=[MaxValueValidator(50)]
     )
     # Neurological symptoms
-    weakness_left_arm = models.CharField(max_length=10, choices=WeaknessLevel.choices, default=WeaknessLevel.NONE)
-    weakness_right_arm = models.CharField(max_length=10, choices=WeaknessLevel.choices, default=WeaknessLevel.NONE)
-    weakness_left_leg = models.CharField(max_length=10, choices=WeaknessLevel.choices, default=WeaknessLevel.NONE)
-    weakness_right_leg = models.CharField(max_length=10, choices=WeaknessLevel.choices, default=WeaknessLevel.NONE)
-    numbness = models.JSONField(_("numbness or tingling"), default=list, blank=True)
+    weakness_left_arm = models.CharField(
+        _("weakness: left arm"), max_length=10, choices=WeaknessLevel.choices, default=WeaknessLevel.NONE
+    )
+    weakness_right_arm = models.CharField(
+        _("weakness: right arm"), max_length=10, choices=WeaknessLevel.choices, default=WeaknessLevel.NONE
+    )
+    weakness_left_leg = models.CharField(
+        _("weakness: left leg"), max_length=10, choices=WeaknessLevel.choices, default=WeaknessLevel.NONE
+    )
+    weakness_right_leg = models.CharField(
+        _("weakness: right leg"), max_length=10, choices=WeaknessLevel.choices, default=WeaknessLevel.NONE
+    )
+    numbness = models.JSONField(
+        _("numbness or tingling"),
+        default=list,
+        blank=True,
+        validators=[VocabularyListValidator(NumbnessSite.values)],
+    )
     walking = models.CharField(_("walking"), max_length=10, choices=Walking.choices, default=Walking.NORMAL)
     falls = models.PositiveSmallIntegerField(
         _("falls since the last check-in"), default=0, validators=[MaxValueValidator(50)]
@@ -44,12 +91,14 @@ class CheckIn(Submission):
     bladder = models.CharField(_("bladder"), max_length=12, choices=Bladder.choices, default=Bladder.NORMAL)
     bowel = models.CharField(_("bowels"), max_length=12, choices=Bowel.choices, default=Bowel.NORMAL)
     # Treatment side effects (0-4)
-    fatigue = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(4)])
-    nausea = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(4)])
-    diarrhoea = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(4)])
-    skin_reaction = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(4)])
-    rash = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(4)])
-    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(2000)])
+    fatigue = models.PositiveSmallIntegerField(_("tiredness"), default=0, validators=[MaxValueValidator(4)])
+    nausea = models.PositiveSmallIntegerField(_("feeling sick"), default=0, validators=[MaxValueValidator(4)])
+    diarrhoea = models.PositiveSmallIntegerField(_("diarrhoea"), default=0, validators=[MaxValueValidator(4)])
+    skin_reaction = models.PositiveSmallIntegerField(
+        _("sore or red skin where you had radiotherapy"), default=0, validators=[MaxValueValidator(4)]
+    )
+    rash = models.PositiveSmallIntegerField(_("rash"), default=0, validators=[MaxValueValidator(4)])
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -71,6 +120,9 @@ class CheckIn(Submission):
             models.CheckConstraint(
                 condition=Q(pain_worst_24h__gte=models.F("pain_now")), name="checkin_worst_at_least_now"
             ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("note"), NOTE_MAX_LENGTH), name="checkin_note_length"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,6 +140,36 @@ class CheckIn(Submission):
     @property
     def side_effects(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in SIDE_EFFECT_FIELDS}
+
+    def problems(self) -> list[str]:
+        """Everything reported besides the pain scores and walking, in plain words ([] when nothing)."""
+        from tracker.core.vocab import SideEffect, SideEffectSeverity
+
+        found = []
+        if self.pain_sites:
+            found.append(_("Pain: %(sites)s") % {"sites": ", ".join(str(PainSite(s).label) for s in self.pain_sites)})
+        if self.night_pain:
+            found.append(str(_("Pain at night")))
+        if self.worse_with_straining:
+            found.append(str(_("Worse on coughing or straining")))
+        if self.breakthrough_doses:
+            found.append(_("Extra pain doses: %(n)s") % {"n": self.breakthrough_doses})
+        for limb, level in self.weakness.items():
+            found.append(f"{Limb(limb).label}: {WeaknessLevel(level).label}")
+        if self.numbness:
+            found.append(
+                _("Numbness: %(sites)s") % {"sites": ", ".join(str(NumbnessSite(s).label) for s in self.numbness)}
+            )
+        if self.falls:
+            found.append(_("Falls: %(n)s") % {"n": self.falls})
+        if self.bladder != Bladder.NORMAL:
+            found.append(f"{_('Bladder')}: {self.get_bladder_display()}")
+        if self.bowel != Bowel.NORMAL:
+            found.append(f"{_('Bowels')}: {self.get_bowel_display()}")
+        for name, value in self.side_effects.items():
+            if value:
+                found.append(f"{SideEffect(name).label}: {SideEffectSeverity(value).label}")
+        return found
 
     def to_facts(self):
         """The pure-rule view of this check-in (tracker.alerts.rules.CheckInFacts)."""

@@ -1,0 +1,257 @@
+"""The check-in API's wire format (API.md "Check-ins"): nested pain / neuro / side_effects objects.
+
+Strict on purpose, because a silently dropped or coerced value in a symptom report is a clinical risk:
+unknown keys at any level, unknown limbs, sites and levels, strings where numbers belong and numbers
+where booleans belong are all 400s with DRF's field-error shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from rest_framework import serializers
+
+from tracker.core.vocab import (
+    AdviceLevel,
+    Bladder,
+    Bowel,
+    Limb,
+    NumbnessSite,
+    PainSite,
+    SideEffect,
+    Walking,
+    WeaknessLevel,
+)
+from tracker.symptoms.models import NOTE_MAX_LENGTH, SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS
+
+# The recorded_at window (API.md): a phone's clock may run a little fast; an offline phone may send late.
+RECORDED_AT_MAX_FUTURE = timedelta(minutes=5)
+RECORDED_AT_MAX_PAST = timedelta(days=7)
+MAX_COUNT = 50  # breakthrough doses and falls (the database allows 0-50)
+
+
+class StrictSerializer(serializers.Serializer):
+    """A serializer that rejects keys it does not know, each with its own field error."""
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = {key: [_("Unknown field.")] for key in data if key not in writable}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A JSON integer: "3", 3.5 and true are errors, not 3 and 1."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID given as a string (DRF would also turn the number 5 into a UUID)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean: "yes", 1 and "true" are errors."""
+
+    default_error_messages = {"invalid": _("Must be true or false.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class CodeListField(serializers.ListField):
+    """A list of vocabulary codes; repeats are dropped and the codes kept in vocabulary order."""
+
+    def __init__(self, *, vocabulary, **kwargs):
+        self.vocabulary = vocabulary
+        kwargs.setdefault("child", serializers.ChoiceField(choices=vocabulary.choices))
+        kwargs.setdefault("max_length", MAX_COUNT)
+        kwargs.setdefault("default", list)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        codes = set(super().to_internal_value(data))
+        if len(data) > self.max_length:  # checked before repeats are dropped, as the schema's maxItems says
+            self.fail("max_length", max_length=self.max_length)
+        return [code for code in self.vocabulary.values if code in codes]
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 timestamp that must carry a UTC offset ("Z" or "+08:00")."""
+
+    default_error_messages = {
+        "naive": _("Include a UTC offset, for example 2026-11-20T08:30:00+08:00 or 2026-11-20T00:30:00Z."),
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None  # an impossible date: DRF reports it as invalid below
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
+def _scale(top: int, help_text: str, **kwargs) -> WholeNumberField:
+    return WholeNumberField(min_value=0, max_value=top, help_text=help_text, **kwargs)
+
+
+class PainSerializer(StrictSerializer):
+    """Pain on the 0-10 scale. `now` and `worst_24h` are required; the rest default to none / 0."""
+
+    now = _scale(10, "Pain now, 0 (none) to 10 (worst imaginable). Required.", source="pain_now")
+    worst_24h = _scale(10, "Worst pain in the last 24 hours, 0-10; at least `now`. Required.", source="pain_worst_24h")
+    sites = CodeListField(vocabulary=PainSite, source="pain_sites", help_text="Where it hurts. Default: [].")
+    night_pain = StrictBooleanField(default=False, help_text="Pain at night that stops sleep. Default: false.")
+    worse_with_straining = StrictBooleanField(
+        default=False, help_text="Worse on coughing, sneezing or straining at stool. Default: false."
+    )
+    breakthrough_doses = WholeNumberField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        default=0,
+        help_text="Extra (as needed) pain-medicine doses in the last 24 hours. Default: 0.",
+    )
+
+    def validate(self, attrs):
+        if attrs["pain_worst_24h"] < attrs["pain_now"]:
+            raise serializers.ValidationError(
+                {"worst_24h": [_("The worst pain in the last 24 hours cannot be lower than the pain now.")]}
+            )
+        return attrs
+
+
+_LEVEL_HELP = "none, mild (a bit weaker than usual), moderate (hard to lift, grip or stand on), severe (cannot move it or bear weight). Default: none."  # noqa: E501
+
+
+class WeaknessSerializer(StrictSerializer):
+    """Weakness per limb; a limb left out means no weakness. Only the four limbs are accepted."""
+
+    left_arm = serializers.ChoiceField(WeaknessLevel.choices, source=WEAKNESS_FIELDS[Limb.LEFT_ARM], default="none")
+    right_arm = serializers.ChoiceField(WeaknessLevel.choices, source=WEAKNESS_FIELDS[Limb.RIGHT_ARM], default="none")
+    left_leg = serializers.ChoiceField(WeaknessLevel.choices, source=WEAKNESS_FIELDS[Limb.LEFT_LEG], default="none")
+    right_leg = serializers.ChoiceField(WeaknessLevel.choices, source=WEAKNESS_FIELDS[Limb.RIGHT_LEG], default="none")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.help_text = _LEVEL_HELP
+
+
+class NeuroSerializer(StrictSerializer):
+    """Neurological symptoms, each compared by the alert rules with the previous check-in."""
+
+    weakness = WeaknessSerializer(source="*", required=False, help_text="{limb: level}; limbs left out: none.")
+    numbness = CodeListField(
+        vocabulary=NumbnessSite,
+        help_text="Sites with numbness or tingling (saddle: buttocks, genitals, inner thighs). Default: [].",
+    )
+    walking = serializers.ChoiceField(Walking.choices, default=Walking.NORMAL.value, help_text="Default: normal.")
+    falls = WholeNumberField(
+        min_value=0, max_value=MAX_COUNT, default=0, help_text="Falls since the last check-in. Default: 0."
+    )
+    bladder = serializers.ChoiceField(Bladder.choices, default=Bladder.NORMAL.value, help_text="Default: normal.")
+    bowel = serializers.ChoiceField(Bowel.choices, default=Bowel.NORMAL.value, help_text="Default: normal.")
+
+
+class SideEffectsSerializer(StrictSerializer):
+    """Treatment side effects, 0 (none) to 4 (very severe); one left out means 0."""
+
+    def get_fields(self):
+        return {
+            name: _scale(4, f"{SideEffect(name).label}: 0 none to 4 very severe. Default: 0.", default=0)
+            for name in SIDE_EFFECT_FIELDS
+        }
+
+
+class AdviceSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(AdviceLevel.choices)
+    message = serializers.CharField(help_text="Plain-language advice; paragraphs separated by a blank line.")
+
+
+class CheckInSerializer(StrictSerializer):
+    """A check-in as sent by a patient's phone and as stored (API.md "Check-ins").
+
+    Required: `pain.now` and `pain.worst_24h`. Everything else is optional and defaults to "nothing
+    wrong" (no sites, no weakness, walking normal, no side effects), as CLINICAL.md says of missing limbs.
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    client_id = StrictUUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional UUID chosen by the client. Repeating it returns the original check-in with 200.",
+    )
+    recorded_at = OffsetDateTimeField(
+        required=False,
+        help_text="When the patient filled it in, with a UTC offset. Default: now. "
+        "At most 5 minutes in the future and 7 days in the past.",
+    )
+    submitted_at = serializers.DateTimeField(read_only=True)
+    pain = PainSerializer(source="*")
+    neuro = NeuroSerializer(source="*", required=False, help_text="Neurological symptoms. Default: all normal.")
+    side_effects = SideEffectsSerializer(source="*", required=False, help_text="Default: all 0.")
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", help_text="Free text. Default: ''."
+    )
+
+    def validate_recorded_at(self, value):
+        now = timezone.now()
+        if value > now + RECORDED_AT_MAX_FUTURE:
+            raise serializers.ValidationError(_("This is in the future. Check the clock on your device."))
+        if value < now - RECORDED_AT_MAX_PAST:
+            raise serializers.ValidationError(_("Check-ins older than 7 days cannot be added."))
+        return value
+
+    def service_kwargs(self) -> dict:
+        """The validated data as keyword arguments of `tracker.symptoms.services.checkin_create`."""
+        data = dict(self.validated_data)
+        data["weakness"] = {limb: data.pop(field) for limb, field in WEAKNESS_FIELDS.items() if field in data}
+        data["side_effects"] = {name: data.pop(name) for name in SIDE_EFFECT_FIELDS if name in data}
+        return data
+
+
+class CheckInCreatedSerializer(CheckInSerializer):
+    """The stored check-in plus the patient's immediate advice (CLINICAL.md section 3)."""
+
+    advice = AdviceSerializer(read_only=True)
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    """Say in the OpenAPI schema what StrictSerializer does: request objects take no other keys."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["additionalProperties"] = False
+        return schema

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from tracker.symptoms.api import views
+
+urlpatterns = [
+    path("checkins/", views.CheckInListCreateView.as_view(), name="api-checkins"),
+]

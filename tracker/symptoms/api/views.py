@@ -1,0 +1,99 @@
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from tracker.accounts.api.permissions import IsPatient, role_in
+from tracker.accounts.selectors import get_patient_for, patient_of
+from tracker.audit.models import AuditAction
+from tracker.audit.services import audit_log
+from tracker.core.vocab import STAFF_ROLES, Role
+from tracker.symptoms.api.serializers import CheckInCreatedSerializer, CheckInSerializer, StrictUUIDField
+from tracker.symptoms.models import CheckIn
+from tracker.symptoms.selectors import checkins_of
+from tracker.symptoms.services import checkin_advice, checkin_create
+
+
+def _created_body(checkin: CheckIn) -> dict:
+    advice = checkin_advice(checkin)
+    body = CheckInSerializer(checkin).data
+    body["advice"] = {"level": advice.level, "message": advice.message}
+    return body
+
+
+class CheckInListCreateView(generics.ListCreateAPIView):
+    """Patients send check-ins for themselves; patients and their care team read them, newest first."""
+
+    serializer_class = CheckInSerializer
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsPatient()]
+        return [role_in(Role.PATIENT, *STAFF_ROLES)()]
+
+    def _patient(self):
+        user = self.request.user
+        requested = self.request.query_params.get("patient")
+        if user.role == Role.PATIENT:
+            patient = patient_of(user)
+            if patient is None or (requested not in (None, "") and requested != str(patient.pk)):
+                raise Http404("No such patient.")
+            return patient
+        if not requested:
+            raise serializers.ValidationError({"patient": ["Staff must say whose check-ins: ?patient=<id>."]})
+        patient = get_patient_for(user, requested)
+        audit_log(actor=user, action=AuditAction.VIEW, patient=patient, target="check-ins")
+        return patient
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CheckIn.objects.none()
+        return checkins_of(self._patient())
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "patient",
+                int,
+                description="The patient's id. Required for staff (patients on their care team only; 404 "
+                "otherwise); patients may leave it out (they only ever see their own).",
+            )
+        ],
+        responses={200: CheckInSerializer(many=True), 400: OpenApiResponse(description="Staff without ?patient=")},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=CheckInSerializer,
+        responses={
+            201: CheckInCreatedSerializer,
+            200: OpenApiResponse(CheckInCreatedSerializer, description="Repeated client_id: the original check-in."),
+            400: OpenApiResponse(description="Field errors: {field: [messages]}, nested for pain/neuro/side_effects."),
+            403: OpenApiResponse(description="Only patients send check-ins."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        patient = patient_of(request.user)
+        if patient is None:
+            raise Http404("No patient profile.")
+        serializer = CheckInSerializer(data=request.data)
+        if not serializer.is_valid():
+            # A phone retrying a check-in that was stored gets the original back even if, by now, its
+            # recorded_at has left the window: nothing is stored twice and the patient still sees the advice.
+            existing = self._existing(patient, request.data)
+            if existing is not None:
+                return Response(_created_body(existing), status=status.HTTP_200_OK)
+            raise serializers.ValidationError(serializer.errors)
+        checkin, created = checkin_create(patient=patient, **serializer.service_kwargs())
+        return Response(_created_body(checkin), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @staticmethod
+    def _existing(patient, data) -> CheckIn | None:
+        if not isinstance(data, dict) or data.get("client_id") in (None, ""):
+            return None
+        try:
+            client_id = StrictUUIDField().to_internal_value(data["client_id"])
+        except serializers.ValidationError:
+            return None
+        return CheckIn.objects.filter(patient=patient, client_id=client_id).first()

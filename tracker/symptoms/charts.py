@@ -1,0 +1,283 @@
+"""Plotly figures of a patient's check-ins: pure functions of a list of check-ins, returning plotly JSON.
+
+Used on the patient's own history page and the staff pages (the patient timeline reuses them):
+
+    from tracker.symptoms.charts import history_charts
+    charts = history_charts(checkins)          # checkins oldest first, e.g. selectors.checkins_between(...)
+    {% include "symptoms/includes/charts.html" with charts=charts %}  (and includes/plotly.html in the head)
+
+Each figure is sized for a phone (no mode bar, no zooming by accident, legend under the plot) and its
+JSON is safe to put inside a <script type="application/json"> element. No patient names or free text
+go into a figure, only the numbers and the plain-language labels of the vocabularies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+
+import plotly.graph_objects as go
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker.core.vocab import WALKING_ORDER, SideEffect, Walking
+from tracker.symptoms.models import SIDE_EFFECT_FIELDS
+
+# Severity bands of the 0-10 pain scale (CLINICAL.md section 1, Serlin 1995): (low, high, colour).
+PAIN_BANDS = (
+    ("mild", 1, 4, "rgba(27, 110, 45, 0.10)"),
+    ("moderate", 5, 6, "rgba(138, 75, 0, 0.13)"),
+    ("severe", 7, 10, "rgba(176, 0, 32, 0.11)"),
+)
+SIDE_EFFECT_COLOURS = {
+    "fatigue": "#0b5cad",
+    "nausea": "#8a4b00",
+    "diarrhoea": "#5b3a9e",
+    "skin_reaction": "#b00020",
+    "rash": "#1b6e2d",
+}
+PAIN_NOW_COLOUR = "#0b5cad"
+PAIN_WORST_COLOUR = "#b00020"
+WALKING_COLOUR = "#1a1a1a"
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str  # used in element ids: "pain", "side_effects", "walking"
+    title: str
+    description: str  # one plain sentence, also the chart's accessible label
+    figure_json: str  # plotly JSON ({"data": [...], "layout": {...}}), safe inside <script>
+
+
+def _times(checkins: Sequence, tz: tzinfo | None) -> list:
+    tz = tz or timezone.get_default_timezone()
+    # Plotly reads naive local times as wall-clock times, which is what a patient expects to see.
+    return [timezone.localtime(c.recorded_at, tz).replace(tzinfo=None) for c in checkins]
+
+
+def _layout(**extra) -> dict:
+    layout = {
+        "template": "none",
+        "height": 300,
+        "margin": {"l": 44, "r": 12, "t": 12, "b": 40},
+        "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14, "color": "#1a1a1a"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        "hovermode": "x unified",
+        "dragmode": False,
+        "xaxis": {
+            "type": "date",
+            "fixedrange": True,
+            "showgrid": False,
+            "tickformat": "%d %b",
+            "nticks": 4,
+            "automargin": True,
+        },
+    }
+    layout.update(extra)
+    return layout
+
+
+def _empty(fig: go.Figure, message: str) -> None:
+    fig.add_annotation(
+        text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 15, "color": "#4a4a4a"}
+    )
+    fig.update_xaxes(visible=False)
+
+
+def _safe_json(fig: go.Figure) -> str:
+    """The figure's JSON, with <, > and & escaped so it cannot close the <script> element holding it."""
+    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
+    """Pain now and worst pain in 24 hours over time, with the mild / moderate / severe bands shaded."""
+    x = _times(checkins, tz)
+    band_names = {"mild": _("Mild"), "moderate": _("Moderate"), "severe": _("Severe")}
+    fig = go.Figure(
+        layout=_layout(
+            yaxis={
+                "range": [-0.3, 10.3],
+                "tickvals": list(range(0, 11, 2)),
+                "fixedrange": True,
+                "title": {"text": _("Pain (0-10)")},
+                "gridcolor": "#e4e7eb",
+                "zeroline": False,
+            }
+        )
+    )
+    for _name, low, high, colour in PAIN_BANDS:
+        fig.add_hrect(y0=low - 0.5, y1=high + 0.5, fillcolor=colour, line_width=0, layer="below")
+    # The band names on a second axis at the right, so they never sit on top of the data.
+    fig.update_layout(
+        margin={"r": 72},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [-0.3, 10.3],
+            "fixedrange": True,
+            "showgrid": False,
+            "zeroline": False,
+            "tickvals": [(low + high) / 2 for _name, low, high, _colour in PAIN_BANDS],
+            "ticktext": [band_names[name] for name, *_rest in PAIN_BANDS],
+            "tickfont": {"size": 12, "color": "#4a4a4a"},
+            "ticks": "",
+        },
+    )
+    if not checkins:
+        _empty(fig, _("No check-ins yet"))
+        return fig
+    # Plotly draws an axis only when a trace uses it: an invisible point puts the band names on.
+    fig.add_trace(
+        go.Scatter(
+            x=x[:1], y=[0], yaxis="y2", mode="markers", marker={"opacity": 0}, showlegend=False, hoverinfo="skip"
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[c.pain_worst_24h for c in checkins],
+            name=_("Worst in 24 hours"),
+            mode="lines+markers",
+            line={"color": PAIN_WORST_COLOUR, "width": 2, "dash": "dot"},
+            marker={"size": 7, "symbol": "triangle-up"},
+            hovertemplate="%{y}/10",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[c.pain_now for c in checkins],
+            name=_("Pain now"),
+            mode="lines+markers",
+            line={"color": PAIN_NOW_COLOUR, "width": 3},
+            marker={"size": 8},
+            hovertemplate="%{y}/10",
+        )
+    )
+    return fig
+
+
+def side_effects_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
+    """Each treatment side effect reported in the period (0 none to 4 very severe) over time."""
+    x = _times(checkins, tz)
+    levels = [_("None"), _("Mild"), _("Moderate"), _("Severe"), _("Very severe")]
+    fig = go.Figure(
+        layout=_layout(
+            yaxis={
+                "range": [-0.2, 4.2],
+                "tickvals": list(range(5)),
+                "ticktext": levels,
+                "fixedrange": True,
+                "gridcolor": "#e4e7eb",
+                "zeroline": False,
+                "automargin": True,
+            }
+        )
+    )
+    short_names = {
+        "fatigue": str(SideEffect.FATIGUE.label),
+        "nausea": str(SideEffect.NAUSEA.label),
+        "diarrhoea": str(SideEffect.DIARRHOEA.label),
+        "skin_reaction": _("Sore skin (radiotherapy)"),
+        "rash": str(SideEffect.RASH.label),
+    }
+    reported = [name for name in SIDE_EFFECT_FIELDS if any(getattr(c, name) for c in checkins)]
+    if not reported:
+        _empty(fig, _("No side effects reported") if checkins else _("No check-ins yet"))
+        return fig
+    for name in reported:
+        values = [getattr(c, name) for c in checkins]
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=values,
+                name=short_names[name],
+                mode="lines+markers",
+                line={"color": SIDE_EFFECT_COLOURS[name], "width": 2},
+                marker={"size": 6},
+                customdata=[levels[v] for v in values],
+                hovertemplate="%{customdata}",
+            )
+        )
+    return fig
+
+
+def walking_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
+    """How the patient walked over time (as usual, unsteady, needs help, cannot), with falls marked."""
+    x = _times(checkins, tz)
+    short = {
+        Walking.NORMAL: _("As usual"),
+        Walking.UNSTEADY: _("Unsteady"),
+        Walking.NEEDS_AID: _("Needs help"),
+        Walking.UNABLE: _("Cannot walk"),
+    }
+    fig = go.Figure(
+        layout=_layout(
+            yaxis={
+                "range": [-0.3, 3.3],
+                "tickvals": list(range(4)),
+                "ticktext": [short[w] for w in Walking.values],
+                "fixedrange": True,
+                "gridcolor": "#e4e7eb",
+                "zeroline": False,
+                "automargin": True,
+            }
+        )
+    )
+    if not checkins:
+        _empty(fig, _("No check-ins yet"))
+        return fig
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[WALKING_ORDER[c.walking] for c in checkins],
+            name=_("Walking"),
+            mode="lines+markers",
+            line={"color": WALKING_COLOUR, "width": 2, "shape": "hv"},
+            marker={"size": 7},
+            customdata=[short[c.walking] for c in checkins],
+            hovertemplate="%{customdata}",
+        )
+    )
+    falls = [(when, c) for when, c in zip(x, checkins, strict=True) if c.falls]
+    if falls:
+        fig.add_trace(
+            go.Scatter(
+                x=[when for when, _c in falls],
+                y=[WALKING_ORDER[c.walking] for _when, c in falls],
+                name=_("Fall"),
+                mode="markers",
+                marker={"size": 14, "symbol": "x", "color": PAIN_WORST_COLOUR},
+                customdata=[c.falls for _when, c in falls],
+                hovertemplate=_("Falls: %{customdata}"),
+            )
+        )
+    return fig
+
+
+def history_charts(checkins: Sequence, *, tz: tzinfo | None = None) -> list[Chart]:
+    """The three history charts for a list of check-ins (oldest first), ready for the charts include."""
+    return [
+        Chart(
+            name="pain",
+            title=_("Pain"),
+            description=_("Pain now and the worst pain in the last 24 hours, 0 to 10, at each check-in."),
+            figure_json=_safe_json(pain_figure(checkins, tz=tz)),
+        ),
+        Chart(
+            name="side_effects",
+            title=_("Treatment side effects"),
+            description=_("How bad each side effect was, from none to very severe, at each check-in."),
+            figure_json=_safe_json(side_effects_figure(checkins, tz=tz)),
+        ),
+        Chart(
+            name="walking",
+            title=_("Walking"),
+            description=_("Walking at each check-in, from as usual to cannot walk; a cross marks a fall."),
+            figure_json=_safe_json(walking_figure(checkins, tz=tz)),
+        ),
+    ]

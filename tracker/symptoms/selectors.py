@@ -1,0 +1,113 @@
+"""Reads of check-ins: history for the rules, the patient's due status, lists for pages and the API.
+
+Every function takes an already-authorised patient (from `tracker.accounts.selectors`); none of them
+decides who may see what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tracker.accounts.models import PatientProfile
+from tracker.alerts.rules import CheckInFacts, Thresholds, thresholds_from_settings
+from tracker.core.vocab import CheckinSchedule
+from tracker.symptoms.models import CheckIn
+
+# A weekly check-in is due again this many local days after the last one.
+WEEKLY_PERIOD_DAYS = 7
+
+
+def checkins_of(patient: PatientProfile) -> QuerySet[CheckIn]:
+    """A patient's check-ins, newest `recorded_at` first (served by the patient + recorded_at index)."""
+    return CheckIn.objects.filter(patient=patient).order_by("-recorded_at", "-id")
+
+
+def checkin_previous(patient: PatientProfile, *, before: datetime) -> CheckIn | None:
+    """The "previous check-in" of CLINICAL.md section 2: the latest one recorded before `before`."""
+    return checkins_of(patient).filter(recorded_at__lt=before).first()
+
+
+def checkin_history_facts(
+    patient: PatientProfile, *, before: datetime, thresholds: Thresholds | None = None
+) -> list[CheckInFacts]:
+    """The earlier check-ins the check-in rules need, as facts, oldest first.
+
+    That is every check-in recorded in the `pain_baseline_days` (7) days before `before` (the pain
+    baseline window of `tracker.alerts.rules.pain_baseline`) plus the latest one before `before` even
+    when it is older than that (the "previous check-in"). Pass the result as `earlier` to
+    `tracker.alerts.rules.evaluate_checkin(current, earlier, t)`. One query, two when the window is empty.
+    """
+    t = thresholds or thresholds_from_settings()
+    window = list(
+        checkins_of(patient).filter(
+            recorded_at__gte=before - timedelta(days=t.pain_baseline_days), recorded_at__lt=before
+        )
+    )
+    if not window:
+        previous = checkin_previous(patient, before=before)
+        window = [previous] if previous is not None else []
+    return [checkin.to_facts() for checkin in reversed(window)]
+
+
+def checkins_between(patient: PatientProfile, *, start: datetime, end: datetime | None = None) -> list[CheckIn]:
+    """Check-ins recorded in [start, end), oldest first: what the charts draw."""
+    rows = CheckIn.objects.filter(patient=patient, recorded_at__gte=start)
+    if end is not None:
+        rows = rows.filter(recorded_at__lt=end)
+    return list(rows.order_by("recorded_at", "id"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Schedule: is a check-in due?
+# --------------------------------------------------------------------------------------------------
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight at the start of `day` in the site's time zone (settings.TIME_ZONE), as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def checkin_period_start(*, schedule: str, now: datetime) -> datetime:
+    """The start of the check-in period that contains `now`, in the site's time zone.
+
+    Daily: today's local midnight (a check-in is due each local day). Weekly: local midnight six days
+    ago, so a check-in is due again on the seventh local day after the last one. A check-in recorded at
+    or after this moment means the period's check-in is done; a reminder sent at or after it means the
+    period's reminder went out.
+    """
+    today = timezone.localtime(now).date()
+    if schedule == CheckinSchedule.WEEKLY:
+        return local_day_start(today - timedelta(days=WEEKLY_PERIOD_DAYS - 1))
+    return local_day_start(today)
+
+
+@dataclass(frozen=True)
+class CheckinStatus:
+    schedule: str
+    due: bool
+    last_recorded_at: datetime | None
+    next_due: date | None  # the local day the next check-in is due, when one is not due now
+
+
+def checkin_status(patient: PatientProfile, *, now: datetime | None = None) -> CheckinStatus:
+    """Whether the patient's scheduled check-in is due now, for the home panel. One query."""
+    now = now or timezone.now()
+    schedule = patient.checkin_schedule
+    last = (
+        checkins_of(patient)
+        .filter(recorded_at__lte=now + timedelta(minutes=5))
+        .values_list("recorded_at", flat=True)[:1]
+    )
+    last_recorded_at = last[0] if last else None
+    start = checkin_period_start(schedule=schedule, now=now)
+    due = last_recorded_at is None or last_recorded_at < start
+    next_due = None
+    if not due:
+        last_day = timezone.localtime(last_recorded_at).date()
+        days = WEEKLY_PERIOD_DAYS if schedule == CheckinSchedule.WEEKLY else 1
+        next_due = last_day + timedelta(days=days)
+    return CheckinStatus(schedule=schedule, due=due, last_recorded_at=last_recorded_at, next_due=next_due)

@@ -1,0 +1,117 @@
+"""Writes for check-ins, and the patient's immediate advice (CLINICAL.md sections 1 and 3).
+
+Pages and the API both call `checkin_create` and `checkin_advice`; the care-team alert itself is made
+later by the alerts app's background evaluation (queued here through `submission_saved`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tracker.accounts.models import PatientProfile
+from tracker.alerts import evaluation
+from tracker.alerts.rules import Advice, advice_for, evaluate_checkin, thresholds_from_settings
+from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Walking, WeaknessLevel
+from tracker.symptoms.models import SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS, CheckIn
+from tracker.symptoms.selectors import checkin_history_facts
+
+__all__ = ["checkin_advice", "checkin_create", "checkin_history_facts"]
+
+
+def _in_vocabulary_order(values: Iterable[str], vocabulary) -> list[str]:
+    chosen = set(values)
+    return [value for value in vocabulary.values if value in chosen]
+
+
+def checkin_create(
+    *,
+    patient: PatientProfile,
+    pain_now: int,
+    pain_worst_24h: int,
+    pain_sites: Iterable[str] = (),
+    night_pain: bool = False,
+    worse_with_straining: bool = False,
+    breakthrough_doses: int = 0,
+    weakness: Mapping[str, str] | None = None,
+    numbness: Iterable[str] = (),
+    walking: str = Walking.NORMAL,
+    falls: int = 0,
+    bladder: str = Bladder.NORMAL,
+    bowel: str = Bowel.NORMAL,
+    side_effects: Mapping[str, int] | None = None,
+    note: str = "",
+    client_id: uuid.UUID | None = None,
+    recorded_at: datetime | None = None,
+) -> tuple[CheckIn, bool]:
+    """Store a patient's check-in and queue its alert evaluation; returns (check-in, created).
+
+    Idempotent on `client_id`: when the patient already sent a check-in with it, that one is returned
+    with created=False and nothing new is stored, also when two requests race (the database's unique
+    constraint decides, and the loser returns the winner's row). Values are validated by the callers'
+    forms and serializers; the model's validators and database constraints are the last line.
+    Limbs missing from `weakness` and side effects missing from `side_effects` are none / 0.
+    """
+    if client_id is not None:
+        existing = CheckIn.objects.filter(patient=patient, client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+
+    weakness = dict(weakness or {})
+    side_effects = dict(side_effects or {})
+    unknown = (set(weakness) - set(Limb.values)) | (set(side_effects) - set(SIDE_EFFECT_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown limb or side effect: {', '.join(sorted(unknown))}")
+    checkin = CheckIn(
+        patient=patient,
+        client_id=client_id,
+        recorded_at=recorded_at or timezone.now(),
+        pain_now=pain_now,
+        pain_worst_24h=pain_worst_24h,
+        pain_sites=_in_vocabulary_order(pain_sites, PainSite),
+        night_pain=night_pain,
+        worse_with_straining=worse_with_straining,
+        breakthrough_doses=breakthrough_doses,
+        numbness=_in_vocabulary_order(numbness, NumbnessSite),
+        walking=walking,
+        falls=falls,
+        bladder=bladder,
+        bowel=bowel,
+        note=note,
+        **{field: weakness.get(limb, WeaknessLevel.NONE) for limb, field in WEAKNESS_FIELDS.items()},
+        **{name: side_effects.get(name, 0) for name in SIDE_EFFECT_FIELDS},
+    )
+    checkin.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            checkin.save()
+            evaluation.submission_saved(checkin)
+    except IntegrityError:
+        if client_id is not None:
+            existing = CheckIn.objects.filter(patient=patient, client_id=client_id).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return checkin, True
+
+
+def checkin_advice(checkin: CheckIn) -> Advice:
+    """What the patient is told at once about this check-in (CLINICAL.md section 3).
+
+    Runs the same pure rules as the background job (`tracker.alerts.rules.evaluate_checkin`) against
+    the patient's earlier check-ins (`checkin_history_facts`) and turns the findings into advice with
+    the patient's emergency number (the site's, or their own override) and the site's crisis line.
+    """
+    thresholds = thresholds_from_settings()
+    earlier = checkin_history_facts(checkin.patient, before=checkin.recorded_at, thresholds=thresholds)
+    findings = evaluate_checkin(checkin.to_facts(), earlier, thresholds)
+    return advice_for(
+        findings,
+        emergency_number=checkin.patient.effective_emergency_number,
+        crisis_line=settings.TRACKER_CRISIS_LINE,
+    )
