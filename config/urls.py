@@ -13,6 +13,7 @@ PAGE_APPS = [
     "tracker.symptoms.urls",
     "tracker.alerts.urls",
     "tracker.notifications.urls",
+    "tracker.dashboard.urls",
     "tracker.psych.urls",
     "tracker.rehab.urls",
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS += [
     "tracker.alerts",
     "tracker.rehab",
     "tracker.psych",
+    "tracker.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -288,3 +289,6 @@ TRACKER_SCREEN_EVERY_DAYS = {
 
 # Alerts demo: evaluates the histories the seeders above stored and resolves the older alerts; keep it last.
 TRACKER_DEMO_SEEDERS += ["tracker.alerts.demo.seed"]
+
+# Care-team workspace (tracker.dashboard): how often the triage page asks for the queue's counts.
+TRACKER_TRIAGE_POLL_SECONDS = env_int("TRACKER_TRIAGE_POLL_SECONDS", 30)
