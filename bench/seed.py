@@ -30,7 +30,8 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 
 def copy_instances(model, instances: Iterable, *, batch: int = 50_000) -> int:
     """COPY unsaved instances of `model` into its table (ids from the sequence). -> rows written."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    auto = ("AutoField", "BigAutoField", "SmallAutoField")
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type() in auto)]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     written = 0
@@ -91,51 +92,58 @@ def make_patients(
     prefix: str = "patient",
     enrolled_days_ago: int = 400,
     tokens: bool = False,
+    reminder_time=None,
 ) -> list:
-    """`count` patients; patient i is on the care team teams[i % len(teams)] (a list of clinicians)."""
+    """`count` patients (users, profiles and care teams written with COPY); patient i is on the care team
+    teams[i % len(teams)] (a list of clinicians). -> the profiles in order, with `.user` loaded."""
     from rest_framework.authtoken.models import Token
 
     from tracker.accounts.models import CareTeamMembership, PatientProfile, User
     from tracker.core.vocab import Role
 
     password = make_password(PASSWORD)
-    profiles = []
-    for chunk in batched(range(count), BATCH):
-        users = User.objects.bulk_create(
-            [
-                User(
-                    username=f"{prefix}{i}",
-                    role=Role.PATIENT,
-                    password=password,
-                    first_name="Pat",
-                    last_name=f"{prefix.title()} {i}",
-                )
-                for i in chunk
-            ]
-        )
-        made = PatientProfile.objects.bulk_create(
-            [
-                PatientProfile(
-                    user=user,
-                    date_of_birth=datetime(1940 + rng.randrange(45), 1 + rng.randrange(12), 1).date(),
-                    primary_cancer=rng.choice(["Breast", "Prostate", "Lung", "Kidney", "Myeloma"]),
-                    spinal_levels=[rng.choice(["T4", "T8", "T11", "L1", "L3"])],
-                    enrolled_at=now - timedelta(days=enrolled_days_ago),
-                )
-                for user in users
-            ]
-        )
-        for profile, user in zip(made, users, strict=True):
-            profile.user = user
-        profiles.extend(made)
+    copy_instances(
+        User,
+        (
+            User(
+                username=f"{prefix}{i}",
+                role=Role.PATIENT,
+                password=password,
+                first_name="Pat",
+                last_name=f"{prefix.title()} {i}",
+                email=f"{prefix}{i}@example.org",
+                date_joined=now,
+            )
+            for i in range(count)
+        ),
+    )
+    user_ids = dict(User.objects.filter(role=Role.PATIENT, username__startswith=prefix).values_list("username", "pk"))
+    extra = {"reminder_time": reminder_time} if reminder_time is not None else {}
+    copy_instances(
+        PatientProfile,
+        (
+            PatientProfile(
+                user_id=user_ids[f"{prefix}{i}"],
+                date_of_birth=datetime(1940 + rng.randrange(45), 1 + rng.randrange(12), 1).date(),
+                primary_cancer=rng.choice(["Breast", "Prostate", "Lung", "Kidney", "Myeloma"]),
+                spinal_levels=[rng.choice(["T4", "T8", "T11", "L1", "L3"])],
+                enrolled_at=now - timedelta(days=enrolled_days_ago),
+                **extra,
+            )
+            for i in range(count)
+        ),
+    )
+    profiles = list(
+        PatientProfile.objects.filter(user_id__in=user_ids.values()).select_related("user").order_by("user_id")
+    )
     memberships = (
-        CareTeamMembership(patient=p, clinician=c, role=c.role)
+        CareTeamMembership(patient_id=p.pk, clinician_id=c.pk, role=c.role, added_at=now)
         for i, p in enumerate(profiles)
         for c in teams[i % len(teams)]
     )
     copy_instances(CareTeamMembership, memberships)
     if tokens:
-        Token.objects.bulk_create([Token(key=Token.generate_key(), user=p.user) for p in profiles], batch_size=BATCH)
+        copy_instances(Token, (Token(key=Token.generate_key(), user_id=p.user_id, created=now) for p in profiles))
     return profiles
 
 
