@@ -538,11 +538,13 @@ def content_deliver_due(
                 after = ContentDelivery.objects.filter(assignment_id__in=[a.pk for a in batch]).count()
                 result.delivered += after - before
             ProgrammeAssignment.objects.bulk_update(batch, ["next_due_on", "status"])
-    result.notified = content_notify_pending(now=now, batch_size=batch_size)
+    result.notified = content_notify_pending(now=now, batch_size=batch_size, assignment_ids=assignment_ids)
     return result
 
 
-def content_notify_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
+def content_notify_pending(
+    *, now: datetime, batch_size: int = BATCH_SIZE, assignment_ids: Sequence[int] | None = None
+) -> int:
     """Tell patients about delivered content: an in-app notice, and an e-mail when the assignment
     asks for one (neutral subject, no health details). Once per delivery (dedupe key), claimed with
     ``notified_at`` so the work is done by whichever run gets there first."""
@@ -550,12 +552,13 @@ def content_notify_pending(*, now: datetime, batch_size: int = BATCH_SIZE) -> in
 
     notified = 0
     while True:
+        pending = ContentDelivery.objects.filter(notified_at__isnull=True)
+        if assignment_ids is not None:
+            pending = pending.filter(assignment_id__in=list(assignment_ids))
         rows = list(
-            ContentDelivery.objects.filter(notified_at__isnull=True)
-            .order_by("delivered_at", "pk")
-            .values_list("pk", "patient__user_id", "patient__user__is_active", "assignment__notify_by_email")[
-                :batch_size
-            ]
+            pending.order_by("delivered_at", "pk").values_list(
+                "pk", "patient__user_id", "patient__user__is_active", "assignment__notify_by_email"
+            )[:batch_size]
         )
         if not rows:
             break
