@@ -2,7 +2,7 @@
 
 - 20 concurrent triggers for one patient and rule make one alert (threads on separate database
   connections, and 20 tasks on a real worker with 4 pool processes);
-- a check-in saved while Redis is stopped is saved without its alert, and gets exactly one once Redis
+- a check-in POSTed while Redis is stopped is saved without its alert, and gets exactly one once Redis
   is back and the sweep runs;
 - a worker SIGKILLed in the middle of an evaluation leaves nothing half-made, and after a restart the
   evaluation happens exactly once.
@@ -95,8 +95,8 @@ def test_twenty_tasks_on_a_real_worker_make_one_alert(patient, celery_worker_pro
 
 
 @pytest.mark.worker
-def test_a_checkin_saved_while_redis_is_down_gets_its_alert_after_redis_returns_and_a_sweep(
-    patient, private_redis, celery_app_broker, celery_worker_process, caplog
+def test_a_checkin_posted_while_redis_is_down_gets_its_alert_after_redis_returns_and_a_sweep(
+    patient, api_as, private_redis, celery_app_broker, celery_worker_process, caplog
 ):
     from tracker.alerts.tasks import evaluate_submission
 
@@ -104,10 +104,14 @@ def test_a_checkin_saved_while_redis_is_down_gets_its_alert_after_redis_returns_
     private_redis.stop()
 
     started = time.monotonic()
-    checkin = make_checkin(patient, **RED_FLAG)  # what the check-in API does: save, then queue after commit
+    response = api_as(patient.user).post(
+        "/api/v1/checkins/", {"pain": {"now": 1, "worst_24h": 2}, "neuro": {"numbness": ["saddle"]}}, format="json"
+    )
     assert time.monotonic() - started < 15, "a broker outage must not hang the patient's request"
+    assert response.status_code == 201, response.content
+    assert response.json()["advice"]["level"] == "emergency"  # the patient is told at once, broker or not
     assert "could not enqueue tracker.alerts.tasks.evaluate_submission" in caplog.text
-    checkin.refresh_from_db()
+    checkin = CheckIn.objects.get(pk=response.json()["id"])
     assert checkin.evaluated_at is None, "saved, and durably marked as not yet evaluated"
     assert not Alert.objects.exists()
 
