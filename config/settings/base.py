@@ -152,12 +152,13 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -275,10 +276,6 @@ TRACKER_DEMO_SEEDERS += ["tracker.symptoms.demo.seed"]
 TRACKER_DEMO_SEEDERS += ["tracker.rehab.demo.seed"]
 TRACKER_DEMO_SEEDERS += ["tracker.psych.demo.seed"]
 
-# Alerts (tracker.alerts): outcomes a site adds to CLINICAL.md's six ({"code": "Label"}), e.g.
-# {"hospice_referral": "Referred to hospice care"}; checked at start-up.
-TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
-
 # Psychological support (tracker.psych): how often each questionnaire is due by default, in days
 # (CLINICAL.md section 1; clinicians change it per patient; 0 = not scheduled).
 TRACKER_SCREEN_EVERY_DAYS = {
@@ -287,8 +284,12 @@ TRACKER_SCREEN_EVERY_DAYS = {
     "gad7": env_int("TRACKER_GAD7_EVERY_DAYS", 28),
 }
 
-# Alerts demo: evaluates the histories the seeders above stored and resolves the older alerts; keep it last.
-TRACKER_DEMO_SEEDERS += ["tracker.alerts.demo.seed"]
-
 # Care-team workspace (tracker.dashboard): how often the triage page asks for the queue's counts.
 TRACKER_TRIAGE_POLL_SECONDS = env_int("TRACKER_TRIAGE_POLL_SECONDS", 30)
+
+# Alerts (tracker.alerts): outcomes a site adds to CLINICAL.md's six ({"code": "Label"}), e.g.
+# {"hospice_referral": "Referred to hospice care"}; checked at start-up.
+TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
+
+# Alerts demo: evaluates the histories the seeders above stored and resolves the older alerts; keep it last.
+TRACKER_DEMO_SEEDERS += ["tracker.alerts.demo.seed"]
