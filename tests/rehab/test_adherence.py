@@ -134,3 +134,15 @@ def test_the_adherence_endpoint_for_the_patient_and_staff(api_as, history, nurse
     assert api_as(nurse).get("/api/v1/adherence/").status_code == 400
     assert api_as(nurse).get("/api/v1/adherence/", {"patient": history.pk, "weeks": "0"}).status_code == 400
     assert api_as(nurse).get("/api/v1/adherence/", {"patient": history.pk, "weeks": "x"}).status_code == 400
+
+
+def test_a_pause_counts_from_when_the_patient_reported_it_even_if_the_alert_came_later(history, frozen):
+    """The broker was down: the alert was raised on Wednesday for a report made on Monday."""
+    Alert.objects.create(
+        patient=history,
+        rule=RuleCode.NEURO_DEFICIT,
+        severity=Severity.EMERGENCY,
+        summary="x",
+        reported_at=at(MONDAY, 7),
+    )
+    assert adherence_for(history, today=WEDNESDAY, weeks=1)[0].prescribed == 0

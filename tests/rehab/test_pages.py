@@ -347,7 +347,10 @@ def test_patient_pages_are_for_patients_and_staff_pages_for_staff(web_as, patien
     assert web_as(patient.user).get(f"/rehab/patients/{patient.pk}/").status_code == 403
 
 
-def test_the_library_pages(web_as, therapist):
-    html = web_as(therapist).get("/rehab/library/").content.decode()
+def test_the_library_pages(web_as, therapist, django_assert_max_num_queries):
+    client = web_as(therapist)
+    client.get("/rehab/library/")
+    with django_assert_max_num_queries(5):  # session, user, exercises, navigation badge count
+        html = client.get("/rehab/library/").content.decode()
     assert ex("bridging").name in html and "extension" in html
     assert web_as(therapist).get(f"/rehab/library/{ex('bridging').pk}/").status_code == 200

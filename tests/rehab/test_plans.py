@@ -395,6 +395,13 @@ def test_the_patient_sets_their_reminder_time_on_their_own_plan_only(api_as, sta
     assert api_as(therapist).patch(f"{URL}{plan.pk}/", {"reminder_time": "07:45"}, format="json").status_code == 403
 
 
+def test_the_library_lists_in_a_fixed_number_of_queries(api_as, patient, django_assert_max_num_queries):
+    client = api_as(patient.user)
+    with django_assert_max_num_queries(3):  # token with user, count, one page of exercises
+        response = client.get("/api/v1/exercises/")
+    assert response.json()["count"] == 39
+
+
 def test_the_library_is_open_to_every_signed_in_user_and_closed_to_anonymous(api, api_as, actors):
     for user in actors.values():
         response = api_as(user).get("/api/v1/exercises/")

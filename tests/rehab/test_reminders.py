@@ -146,7 +146,18 @@ def test_the_email_says_nothing_about_health(plan, stable_patient, frozen):
     assert Notification.objects.get(pk=email.pk).status == NotificationStatus.SENT
 
 
-def test_the_job_runs_from_the_registry_and_the_sweep_command(plan, stable_patient, frozen):
+def test_the_job_runs_from_beat_and_the_sweep_command(plan, stable_patient, frozen, settings):
+    from tracker.core.tasks import run_job as beat_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["exercise_reminders"] == {
+        "task": "tracker.core.tasks.run_job",
+        "schedule": 300,
+        "args": ["exercise_reminders"],
+    }
+    frozen.move_to(WED_1000)
+    assert beat_task.apply(args=["exercise_reminders"]).get() == "1 exercise reminder(s) sent"
+    ExercisePlan.objects.filter(pk=plan.pk).update(reminded_on=None)
+    Notification.objects.all().delete()
     frozen.move_to(WED_1005)
     out = StringIO()
     call_command("sweep", "--only", "exercise_reminders", stdout=out)

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
@@ -44,8 +42,6 @@ class PlanForm(forms.Form):
             self.add_error("ends_on", _("The end date must be on or after the start date."))
         if ends_on and ends_on < today:
             self.add_error("ends_on", _("The end date has already passed."))
-        if starts_on and starts_on < today - timedelta(days=365):
-            self.add_error("starts_on", _("The start date is more than a year ago."))
         return data
 
 

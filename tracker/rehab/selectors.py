@@ -2,7 +2,7 @@
 
 - The library: :func:`library`, :func:`exercise_choices`.
 - A patient's plan: :func:`active_plan`, :func:`plans_of`, :func:`version_detail`.
-- The patient's day: :func:`neuro_pause`, :func:`today_for`.
+- The patient's day: :func:`neuro_pause`, :func:`today_for`, :func:`support_content` (the psych app's).
 - Adherence and pain: :func:`adherence_for_patients` (a fixed number of queries for any number of
   patients), :func:`adherence_for`, :func:`exercise_pain_points`.
 """
@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.apps import apps
 from django.db.models import Prefetch, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,6 +223,33 @@ def today_for(patient: PatientProfile, *, today: date | None = None) -> Today:
     return Today(day=today, plan=plan, version=version, items=items, pause=pause)
 
 
+def support_content(patient: PatientProfile, today: date) -> list[dict]:
+    """The day's support content from the psych programme (empty when that app is not installed)."""
+    if not apps.is_installed("tracker.psych"):
+        return []
+    from tracker.psych.selectors import content_due_today
+
+    items = []
+    for delivery in content_due_today(patient, today):
+        try:
+            url = reverse("psych:content_detail", args=[delivery.pk])
+        except NoReverseMatch:
+            url = ""
+        module = delivery.module
+        items.append(
+            {
+                "id": delivery.pk,
+                "title": module.title,
+                "kind": module.kind,
+                "kind_label": module.get_kind_display(),
+                "minutes": module.minutes,
+                "due_on": delivery.due_on,
+                "url": url,
+            }
+        )
+    return items
+
+
 def loggable_item(patient: PatientProfile, plan_item_id) -> PlanItem | None:
     """A plan item the patient may log against: any version of their active plan (a phone that was
     offline while the plan changed still logs against what it showed). None otherwise."""
@@ -253,17 +282,19 @@ def _local_day(moment: datetime) -> date:
 
 
 def paused_days(patient_ids: Sequence[int], *, first_day: date, last_day: date) -> dict[int, set[date]]:
-    """{patient_id: days on which a neuro_deficit alert was unresolved at any time} in one query."""
+    """{patient_id: days on which a neuro_deficit alert was unresolved at any time, counted from when the
+    patient reported what raised it} in one query."""
     start = timezone.make_aware(datetime.combine(first_day, time.min))
     alerts = Alert.objects.filter(patient_id__in=patient_ids, rule=RuleCode.NEURO_DEFICIT).exclude(
         resolved_at__lt=start
     )
     result: dict[int, set[date]] = {pk: set() for pk in patient_ids}
-    for patient_id, created_at, resolved_at, status in alerts.values_list(
-        "patient_id", "created_at", "resolved_at", "status"
+    for patient_id, created_at, reported_at, resolved_at, status in alerts.values_list(
+        "patient_id", "created_at", "reported_at", "resolved_at", "status"
     ):
         end = last_day if status in ACTIVE_STATUSES or resolved_at is None else _local_day(resolved_at)
-        begin = max(_local_day(created_at), first_day)
+        # From when the patient reported it (an alert raised late, after a broker outage, still covers it).
+        begin = max(_local_day(min(created_at, reported_at)), first_day)
         result[patient_id] |= rules.days_touched(begin, min(end, last_day))
     return result
 

@@ -23,6 +23,7 @@ from tracker.core.tasks import enqueue_on_commit
 from tracker.core.vocab import Role, RuleCode
 from tracker.notifications.models import Notification, NotificationStatus
 from tracker.rehab import rules
+from tracker.rehab.evaluation import exercise_log_findings
 from tracker.rehab.models import (
     DEFAULT_REMINDER_TIME,
     Exercise,
@@ -250,14 +251,13 @@ def exercise_log_create(
     """Save one exercise session and queue its red-flag evaluation (exercise_pain goes to the therapist).
 
     `plan_item` must already be checked to belong to the patient's active plan. A repeated
-    `client_id` returns the first log and stores nothing new.
+    `client_id` returns the first log and stores nothing new. `tell_therapist` comes from the same
+    pure rule the background evaluation uses, so the patient is told at once.
     """
-    from tracker.alerts import rules as alert_rules
-
     if client_id is not None:
         existing = ExerciseLog.objects.filter(patient=patient, client_id=client_id).first()
         if existing is not None:
-            return LogResult(existing, False, _tells_therapist(existing))
+            return LogResult(existing, False, bool(exercise_log_findings(existing)))
     recorded_at = recorded_at or timezone.now()
     log = ExerciseLog(
         patient=patient,
@@ -277,20 +277,12 @@ def exercise_log_create(
             log.save()
             submission_saved(log)
     except IntegrityError:
+        # The same client_id arrived twice at once: the other request stored it.
         existing = ExerciseLog.objects.filter(patient=patient, client_id=client_id).first() if client_id else None
         if existing is None:
             raise
-        return LogResult(existing, False, _tells_therapist(existing))
-    finding = alert_rules.exercise_pain(
-        pain_before=pain_before, pain_during=pain_during, t=alert_rules.thresholds_from_settings()
-    )
-    return LogResult(log, True, finding is not None)
-
-
-def _tells_therapist(log: ExerciseLog) -> bool:
-    from tracker.rehab.evaluation import exercise_log_findings
-
-    return bool(exercise_log_findings(log))
+        return LogResult(existing, False, bool(exercise_log_findings(existing)))
+    return LogResult(log, True, bool(exercise_log_findings(log)))
 
 
 def log_message(*, tell_therapist: bool, emergency_number: str) -> str:

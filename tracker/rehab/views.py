@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,33 +41,6 @@ def _patient_required(request):
     return patient
 
 
-def support_content(patient, today) -> list[dict]:
-    """The day's support content from the psych programme (empty when that app is not installed)."""
-    if not apps.is_installed("tracker.psych"):
-        return []
-    from tracker.psych.selectors import content_due_today
-
-    items = []
-    for delivery in content_due_today(patient, today):
-        try:
-            url = reverse("psych:content_detail", args=[delivery.pk])
-        except NoReverseMatch:
-            url = ""
-        module = delivery.module
-        items.append(
-            {
-                "id": delivery.pk,
-                "title": module.title,
-                "kind": module.kind,
-                "kind_label": module.get_kind_display(),
-                "minutes": module.minutes,
-                "due_on": delivery.due_on,
-                "url": url,
-            }
-        )
-    return items
-
-
 def _render_today(request, patient, *, bound: ExerciseLogForm | None = None, status: int = 200):
     day = timezone.localdate()
     today = selectors.today_for(patient, today=day)
@@ -86,7 +58,7 @@ def _render_today(request, patient, *, bound: ExerciseLogForm | None = None, sta
         "patient": patient,
         "today": today,
         "rows": rows,
-        "content": support_content(patient, day),
+        "content": selectors.support_content(patient, day),
         "reminder_form": reminder_form,
     }
     return render(request, "rehab/today.html", context, status=status)
@@ -404,7 +376,7 @@ def plan_builder(request, pk):
         "template": template,
         "found": found,
         "checked": checked,
-        "conflicts_json": {str(pk): [c.message for c in found] for pk, found in conflicts.items() if found},
+        "conflicts_json": {str(pk): [c.message for c in listed] for pk, listed in conflicts.items() if listed},
         "defaults_json": {str(e.pk): [e.default_sets, e.default_reps, e.default_hold_seconds] for e in exercises},
     }
     status = 400 if request.method == "POST" and action == "save" else 200

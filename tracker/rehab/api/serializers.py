@@ -238,8 +238,6 @@ class PlanCreateSerializer(StrictSerializer):
             raise serializers.ValidationError({"end": [_("The end date must be on or after the start date.")]})
         if end is not None and end < timezone.localdate():
             raise serializers.ValidationError({"end": [_("The end date has already passed.")]})
-        if start < timezone.localdate() - timedelta(days=365):
-            raise serializers.ValidationError({"start": [_("The start date is more than a year ago.")]})
         return data
 
 

@@ -33,7 +33,6 @@ from tracker.rehab.api.serializers import (
     TodaySerializer,
 )
 from tracker.rehab.models import Exercise, ExerciseLog, ExercisePlan, PlanItem, PlanStatus, PlanVersion
-from tracker.rehab.views import support_content
 
 EVERYONE = (*STAFF_ROLES, Role.PATIENT)
 PATIENT_PARAM = OpenApiParameter(
@@ -267,7 +266,7 @@ class TodayView(APIView):
             "plan": today.plan.pk if today.plan else None,
             "reminder_time": today.plan.reminder_time if today.plan else None,
             "exercises": [] if today.paused else today.items,
-            "content": support_content(patient, day),
+            "content": selectors.support_content(patient, day),
         }
         return Response(TodaySerializer(body, context={"request": request}).data)
 
