@@ -293,3 +293,11 @@ TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
 
 # Alerts demo: evaluates the histories the seeders above stored and resolves the older alerts; keep it last.
 TRACKER_DEMO_SEEDERS += ["tracker.alerts.demo.seed"]
+
+# Rehabilitation (tracker.rehab): one OpenAPI name for each of its vocabularies shared by several fields.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "ExercisePlanStatusEnum": "tracker.rehab.models.PlanStatus",
+    "ConflictCodeEnum": "tracker.rehab.rules.ConflictCode",
+    "WeekdayEnum": "tracker.rehab.rules.Weekday",
+}

@@ -100,7 +100,7 @@ class WeekdaysField(serializers.ListField):
 # ------------------------------------------------------------------------------------------------
 
 
-class MovementsSerializer(serializers.Serializer):
+class ExerciseMovementsSerializer(serializers.Serializer):
     flexion = serializers.BooleanField(source="involves_flexion")
     extension = serializers.BooleanField(source="involves_extension")
     rotation = serializers.BooleanField(source="involves_rotation")
@@ -114,7 +114,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
     instructions = serializers.ListField(child=serializers.CharField(), source="steps", read_only=True)
     safety_cues = serializers.ListField(child=serializers.CharField(), source="cues", read_only=True)
     body_region = serializers.ChoiceField(choices=BodyRegion.choices, read_only=True)
-    movements = MovementsSerializer(source="*", read_only=True)
+    movements = ExerciseMovementsSerializer(source="*", read_only=True)
     media_url = serializers.SerializerMethodField()
     media_kind = serializers.ChoiceField(choices=[("image", "image"), ("video", "video"), ("", "none")], read_only=True)
 
@@ -246,7 +246,7 @@ class PlanCheckSerializer(StrictSerializer):
     items = PlanItemInSerializer(many=True, allow_empty=False, max_length=MAX_PLAN_ITEMS)
 
 
-class ConflictSerializer(serializers.Serializer):
+class PlanConflictSerializer(serializers.Serializer):
     item = serializers.IntegerField(help_text="Index of the item in the request's `items`.")
     exercise = serializers.IntegerField()
     name = serializers.CharField()
@@ -255,13 +255,13 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class PlanConflictsSerializer(serializers.Serializer):
-    conflicts = ConflictSerializer(many=True)
+    conflicts = PlanConflictSerializer(many=True)
 
 
 class PlanRejectedSerializer(serializers.Serializer):
     """400 from POST /api/v1/plans/: field errors, or the exercises that conflict with the precautions."""
 
-    conflicts = ConflictSerializer(
+    conflicts = PlanConflictSerializer(
         many=True, required=False, help_text="Present when items conflict and no override_reason was given."
     )
     override_reason = serializers.ListField(child=serializers.CharField(), required=False)
@@ -290,7 +290,7 @@ class TodayExerciseSerializer(serializers.Serializer):
     )
 
 
-class SupportContentSerializer(serializers.Serializer):
+class TodayContentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     kind = serializers.CharField()
@@ -307,10 +307,10 @@ class TodaySerializer(serializers.Serializer):
     plan = serializers.IntegerField(allow_null=True)
     reminder_time = serializers.TimeField(allow_null=True, format="%H:%M")
     exercises = TodayExerciseSerializer(many=True)
-    content = SupportContentSerializer(many=True, help_text="Support content due (psychological programme).")
+    content = TodayContentSerializer(many=True, help_text="Support content due (psychological programme).")
 
 
-class AdviceSerializer(serializers.Serializer):
+class ExerciseAdviceSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=AdviceLevel.choices)
     message = serializers.CharField()
 
@@ -352,13 +352,13 @@ class ExerciseLogSerializer(serializers.Serializer):
 
 
 class ExerciseLogCreatedSerializer(ExerciseLogSerializer):
-    advice = AdviceSerializer()
+    advice = ExerciseAdviceSerializer()
     therapist_told = serializers.BooleanField(
         help_text="The log meets the exercise_pain rule: the therapist will be alerted."
     )
 
 
-class WeekSerializer(serializers.Serializer):
+class AdherenceWeekSerializer(serializers.Serializer):
     week_start = serializers.DateField()
     prescribed = serializers.IntegerField()
     done = serializers.IntegerField()
@@ -367,4 +367,4 @@ class WeekSerializer(serializers.Serializer):
 
 class AdherenceSerializer(serializers.Serializer):
     patient = serializers.IntegerField()
-    weeks = WeekSerializer(many=True, help_text="Oldest first; the current week (so far, today included) last.")
+    weeks = AdherenceWeekSerializer(many=True, help_text="Oldest first; the current week (so far, today included) last.")
