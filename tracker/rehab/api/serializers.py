@@ -367,4 +367,6 @@ class AdherenceWeekSerializer(serializers.Serializer):
 
 class AdherenceSerializer(serializers.Serializer):
     patient = serializers.IntegerField()
-    weeks = AdherenceWeekSerializer(many=True, help_text="Oldest first; the current week (so far, today included) last.")
+    weeks = AdherenceWeekSerializer(
+        many=True, help_text="Oldest first; the current week (so far, today included) last."
+    )
