@@ -19,7 +19,9 @@ class RehabConfig(AppConfig):
 
         panels.register_nav(label=_("Exercises"), url_name="rehab:today", roles=(Role.PATIENT,), order=30)
         panels.register_nav(label=_("Rehab"), url_name="rehab:patient_list", roles=STAFF_ROLES, order=30)
-        panels.register_nav(label=_("Exercise library"), url_name="rehab:exercise_list", roles=STAFF_ROLES, order=31)
+        panels.register_nav(
+            label=_("Exercise library"), url_name="rehab:exercise_list", roles=(Role.THERAPIST, Role.ADMIN), order=31
+        )
         panels.register_home_panel(
             template="rehab/panel_today.html", roles=(Role.PATIENT,), order=30, context=patient_home_panel
         )
