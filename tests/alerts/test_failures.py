@@ -180,3 +180,34 @@ def test_a_pool_process_killed_mid_evaluation_is_retried_by_its_worker_exactly_o
     )
     assert worker.log_text().count(f"evaluating {LABEL} #{checkin.pk}") == 2
     assert_one_alert_from(patient, [checkin])
+
+
+def test_two_escalation_runs_at_once_escalate_each_alert_once(patient, nurse):
+    from tests.factories import AlertFactory
+    from tracker.alerts.services import alerts_escalate
+
+    past = timezone.now() - timedelta(hours=1)
+    alerts = [AlertFactory(patient=patient, rule=rule) for rule in ("neuro_deficit", "self_harm", "pain_escalation")]
+    Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(created_at=past - timedelta(hours=4))
+    results = []
+    now = timezone.now()
+    errors = run_in_threads([lambda: results.append(alerts_escalate(now=now)["escalated"])] * 4)
+    assert errors == []
+    assert sum(results) == 3
+    assert set(Alert.objects.values_list("escalation_level", flat=True)) == {1}
+    assert AlertEvent.objects.filter(kind="escalated").count() == 3
+
+
+def test_two_missed_checkin_runs_at_once_make_one_alert_per_patient(nurse):
+    from tests.factories import PatientFactory
+    from tracker.alerts.missed import missed_checkins_check
+
+    patients = [PatientFactory(team=[nurse], enrolled_at=timezone.now() - timedelta(days=10)) for _ in range(30)]
+    now = timezone.now()
+    results = []
+    errors = run_in_threads([lambda: results.append(missed_checkins_check(now=now))] * 4)
+    assert errors == []
+    assert sum(r["raised"] for r in results) == 30
+    assert Alert.objects.filter(rule="missed_checkins").count() == 30
+    assert AlertTrigger.objects.filter(rule="missed_checkins").count() == 30
+    assert set(Alert.objects.values_list("patient_id", flat=True)) == {p.pk for p in patients}

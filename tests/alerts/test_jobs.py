@@ -24,6 +24,12 @@ def in_app_to(user) -> list[str]:
     return list(Notification.objects.filter(recipient=user, channel="in_app").values_list("dedupe_key", flat=True))
 
 
+def escalation_notices(user) -> list[tuple[str, str]]:
+    """(link, body) of the user's in-app escalation notices, oldest first."""
+    rows = Notification.objects.filter(recipient=user, channel="in_app", kind="alert_escalated").order_by("id")
+    return list(rows.values_list("link", "body"))
+
+
 # --- escalation ----------------------------------------------------------------------------------
 
 
@@ -52,9 +58,11 @@ def test_an_unacknowledged_emergency_steps_up_every_15_minutes_until_acknowledge
         assert alerts_escalate(now=T0 + 15 * MIN)["escalated"] == 0  # a second beat at once: no-op
     alert.refresh_from_db()
     assert (alert.escalation_level, alert.last_escalated_at) == (1, T0 + 15 * MIN)
+    link = f"/alerts/{alert.pk}/"
     for member in (nurse, therapist, psychologist, physician):
-        assert f"alert-{alert.pk}-escalated:1-u{member.pk}" in in_app_to(member)
-    assert in_app_to(admin) == []
+        [(member_link, body)] = escalation_notices(member)
+        assert member_link == link and "escalation level 1" in body
+    assert escalation_notices(admin) == []
 
     # 29 minutes: still level 1. 30 minutes: level 2, the admins and the on-call list.
     with time_machine.travel(T0 + 29 * MIN, tick=False):
@@ -65,7 +73,9 @@ def test_an_unacknowledged_emergency_steps_up_every_15_minutes_until_acknowledge
         alerts_escalate(now=T0 + 30 * MIN)
     alert.refresh_from_db()
     assert alert.escalation_level == 2
-    assert in_app_to(admin) == [f"alert-{alert.pk}-escalated:2-u{admin.pk}"]
+    [(admin_link, admin_body)] = escalation_notices(admin)
+    assert admin_link == link and "escalation level 2" in admin_body
+    assert len(escalation_notices(nurse)) == 1  # level 2 goes to the next tier, not the team again
     page = OncallPage.objects.get(alert=alert, level=2)
     assert (page.address, page.status) == (oncall, "sent")
 
@@ -75,6 +85,7 @@ def test_an_unacknowledged_emergency_steps_up_every_15_minutes_until_acknowledge
     alert.refresh_from_db()
     assert alert.escalation_level == 3
     assert OncallPage.objects.filter(alert=alert).count() == 2
+    assert [body[-40:] for _link, body in escalation_notices(admin)][1:] and len(escalation_notices(admin)) == 2
 
     # Acknowledged: no more escalation, ever.
     with time_machine.travel(T0 + 50 * MIN, tick=False):
@@ -177,7 +188,7 @@ def test_untreated_distress_asks_the_registered_action_checks(patient, no_distre
     asked = []
 
     def referral_contacted(*, patient, since):
-        asked.append((patient.pk, since))
+        asked.append((getattr(patient, "pk", patient), since))
         return True
 
     register_distress_action_check(referral_contacted)
@@ -185,6 +196,26 @@ def test_untreated_distress_asks_the_registered_action_checks(patient, no_distre
     assert asked == [(patient.pk, T0)]
     no_distress_checks.clear()
     assert untreated_distress_check(now=T0 + timedelta(days=4))["raised"] == 1
+
+
+@pytest.mark.parametrize("contacted_after", [timedelta(hours=1), timedelta(0), -timedelta(seconds=1)])
+def test_untreated_distress_uses_the_bulk_form_of_a_check(patient, no_distress_checks, contacted_after):
+    other = PatientFactory()
+    distress_alert(patient, reported_at=T0)
+    distress_alert(other, reported_at=T0)
+    asked = []
+
+    def latest(patient_ids):
+        asked.append(sorted(patient_ids))
+        return {patient.pk: T0 + contacted_after}
+
+    register_distress_action_check(lambda **kw: pytest.fail("the bulk form is used"), latest=latest)
+    result = untreated_distress_check(now=T0 + timedelta(days=4))
+    assert asked == [sorted([patient.pk, other.pk])]
+    acted = contacted_after >= timedelta(0)  # a contact at or after the screen stops the clock
+    assert result["raised"] == (1 if acted else 2)
+    assert Alert.objects.filter(rule="untreated_distress", patient=other).exists()
+    assert Alert.objects.filter(rule="untreated_distress", patient=patient).exists() is not acted
 
 
 # --- missed check-ins ------------------------------------------------------------------------------
@@ -255,7 +286,8 @@ def test_missed_checkins_tells_each_nurse_once_per_run(db, nurse, other_nurse):
     run_missed(T0)
     assert Alert.objects.filter(rule="missed_checkins").count() == 4
     [note] = Notification.objects.filter(recipient=nurse, channel="in_app")
-    assert "3 alert(s)" in note.body
+    assert note.body.startswith("New: 3 alerts (Check-ins missed)")
+    assert note.link == "/triage/"  # several alerts: the triage queue
     assert Notification.objects.filter(recipient=other_nurse, channel="in_app").count() == 1
     assert len(patients) == 3
 

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from tracker.accounts.selectors import care_team
 from tracker.alerts.models import Alert, AlertEvent, AlertEventKind
 from tracker.alerts.rules import ROUTING, escalation_interval, thresholds_from_settings
 from tracker.alerts.services import untreated_distress_check
@@ -57,8 +56,10 @@ def _latest_report(alert: Alert) -> datetime:
 
 
 def _responder(alert: Alert):
-    roles = ROUTING.get(alert.rule, ())
-    return care_team(alert.patient, roles=roles).first() or care_team(alert.patient).first()
+    from tracker.alerts.notify import team_members
+
+    people = team_members(alert.patient_id, ROUTING.get(alert.rule, ())) or team_members(alert.patient_id)
+    return people[0] if people else None
 
 
 def _date_created(alert: Alert, rng) -> datetime:

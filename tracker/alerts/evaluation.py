@@ -23,17 +23,20 @@ The other, "a referral marked contacted", belongs to the psych app, which plugs 
 `AppConfig.ready()`:
 
     from tracker.alerts.evaluation import register_distress_action_check
-    register_distress_action_check(referral_contacted_since)
+    register_distress_action_check(referral_contacted_since, latest=latest_contact_times)
 
 where `referral_contacted_since(*, patient, since: datetime) -> bool` is True when the care team has
 taken a qualifying action for this patient at or after `since` (the first positive screen's
-`recorded_at`). Any check returning True stops the untreated-distress alert.
+`recorded_at`; `patient` may be a PatientProfile or its id), and the optional bulk form
+`latest_contact_times(patient_ids) -> {patient_id: latest action time}` answers the same for many
+patients in one query (the periodic job uses it when given). Any action stops the untreated-distress alert.
 
 Other apps ask `tracker.alerts.selectors.patient_has_open_alert(patient, rule)` (unresolved = open or
 acknowledged) and list alerts only through `alerts_visible_to(user)`.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from tracker.core.tasks import enqueue_on_commit
 
@@ -55,18 +58,38 @@ def evaluator_for(label: str) -> tuple[type, Callable]:
         raise LookupError(f"no evaluator registered for {label!r}") from None
 
 
-_DISTRESS_ACTION_CHECKS: list[Callable] = []
+_DISTRESS_ACTION_CHECKS: list[tuple[Callable, Callable | None]] = []
 
 
-def register_distress_action_check(check: Callable) -> None:
-    """Add `check(*, patient, since) -> bool`: has the care team acted on this patient's distress since?"""
-    if check not in _DISTRESS_ACTION_CHECKS:
-        _DISTRESS_ACTION_CHECKS.append(check)
+def register_distress_action_check(check: Callable, *, latest: Callable | None = None) -> None:
+    """Add a qualifying care-team action for untreated distress.
+
+    `check(*, patient, since) -> bool`: has the care team acted on this patient's distress at or after
+    `since`? Optionally its bulk form `latest(patient_ids) -> {patient_id: time of the latest action}`,
+    which the periodic job uses (one query for any number of patients instead of one per patient).
+    """
+    if all(existing is not check for existing, _latest in _DISTRESS_ACTION_CHECKS):
+        _DISTRESS_ACTION_CHECKS.append((check, latest))
 
 
 def distress_action_taken(*, patient, since) -> bool:
     """Whether any registered check reports a qualifying care-team action at or after `since`."""
-    return any(check(patient=patient, since=since) for check in _DISTRESS_ACTION_CHECKS)
+    return any(check(patient=patient, since=since) for check, _latest in _DISTRESS_ACTION_CHECKS)
+
+
+def distress_actions_taken(pairs: set[tuple[int, datetime]]) -> set[tuple[int, datetime]]:
+    """Of these (patient id, since) pairs, those with a qualifying action at or after `since`."""
+    acted: set[tuple[int, datetime]] = set()
+    for check, latest in _DISTRESS_ACTION_CHECKS:
+        todo = pairs - acted
+        if not todo:
+            break
+        if latest is not None:
+            times = latest({patient_id for patient_id, _since in todo})
+            acted |= {(pid, since) for pid, since in todo if times.get(pid) is not None and times[pid] >= since}
+        else:
+            acted |= {(pid, since) for pid, since in todo if check(patient=pid, since=since)}
+    return acted
 
 
 def submission_saved(obj) -> None:

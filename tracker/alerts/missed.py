@@ -16,22 +16,18 @@ only a new check-in followed by a new silence can raise another.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _
 
-from tracker.accounts.models import CareTeamMembership, PatientProfile, User
+from tracker.accounts.models import PatientProfile
 from tracker.alerts import notify, rules
 from tracker.alerts.models import ACTIVE_STATUSES, Alert, AlertEvent, AlertEventKind, AlertTrigger
-from tracker.alerts.services import alert_raise, evidence_entry
-from tracker.core.vocab import CheckinSchedule, Role, RuleCode, Severity
-from tracker.notifications.services import notification_create
+from tracker.alerts.services import alerts_raise_bulk
+from tracker.core.vocab import CheckinSchedule, RuleCode, Severity
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +100,8 @@ def missed_checkins_check(*, now: datetime, chunk_size: int = CHUNK_SIZE) -> dic
         todo = [row for row in chunk if _source(row) not in recorded]
         if not todo:
             continue
-        ids = [row[0] for row in todo]
-        with_pain = _active_patients(ids, RuleCode.PAIN_ESCALATION)
-        with_open_missed = _active_patients(ids, RuleCode.MISSED_CHECKINS)
-        findings = []
+        with_pain = _active_patients([row[0] for row in todo], RuleCode.PAIN_ESCALATION)
+        items = []
         for row in todo:
             patient_id, enrolled_at, schedule, last_at, _last_id = row
             finding = rules.missed_checkins(
@@ -119,117 +113,13 @@ def missed_checkins_check(*, now: datetime, chunk_size: int = CHUNK_SIZE) -> dic
                 t=t,
             )
             if finding is not None:
-                findings.append((row, finding))
+                items.append((patient_id, finding, _source(row), now))
         with transaction.atomic():
-            # A new silence while an earlier missed_checkins alert is still open: add to that alert.
-            for row, finding in findings:
-                if row[0] in with_open_missed:
-                    raised = alert_raise(
-                        patient_id=row[0], finding=finding, source=_source(row), reported_at=now, now=now
-                    )
-                    counts["added"] += raised is not None
-            new = [(row, finding) for row, finding in findings if row[0] not in with_open_missed]
-            if new:
-                counts["raised"] += _raise_many(new, now=now)
+            done = alerts_raise_bulk(items, now=now)
+        counts["raised"] += done["raised"]
+        counts["added"] += done["added"]
     counts["made_urgent"] = _make_urgent_with_pain(now=now)
     return counts
-
-
-def _raise_many(new: list[tuple[tuple, rules.Finding]], *, now: datetime) -> int:
-    """Create the alerts, triggers and events of a chunk in bulk; if another run raced us (a unique
-    constraint fired), fall back to one-by-one raising, which merges with whatever the other run made."""
-    try:
-        with transaction.atomic():
-            alerts = Alert.objects.bulk_create(
-                [
-                    Alert(
-                        patient_id=row[0],
-                        rule=finding.rule,
-                        severity=finding.severity,
-                        summary=finding.summary[:300],
-                        evidence=[evidence_entry(finding=finding, source=_source(row), reported_at=now, now=now)],
-                        trigger_count=1,
-                        reported_at=now,
-                    )
-                    for row, finding in new
-                ]
-            )
-            AlertTrigger.objects.bulk_create(
-                [
-                    AlertTrigger(alert=alert, source_type=_source(row)[0], source_id=_source(row)[1], rule=alert.rule)
-                    for alert, (row, _finding) in zip(alerts, new, strict=True)
-                ]
-            )
-            AlertEvent.objects.bulk_create(
-                [
-                    AlertEvent(
-                        alert=alert,
-                        kind=AlertEventKind.CREATED,
-                        detail={
-                            "source_type": _source(row)[0],
-                            "source_id": _source(row)[1],
-                            "severity": alert.severity,
-                        },
-                    )
-                    for alert, (row, _finding) in zip(alerts, new, strict=True)
-                ]
-            )
-            _notify_many(alerts)
-        return len(alerts)
-    except IntegrityError:
-        logger.info("missed_checkins: another run raced this chunk; raising one by one")
-        made = 0
-        for row, finding in new:
-            raised = alert_raise(patient_id=row[0], finding=finding, source=_source(row), reported_at=now, now=now)
-            made += raised is not None and raised.created
-        return made
-
-
-def _queue_link(alerts: Sequence[Alert]) -> str:
-    if len(alerts) == 1:
-        return notify.alert_link(alerts[0])
-    try:
-        return reverse("dashboard:triage")
-    except NoReverseMatch:
-        return reverse("home")
-
-
-def _notify_many(alerts: Sequence[Alert]) -> int:
-    """One notification per recipient for a chunk of new missed_checkins alerts (routed to nurses; the
-    whole team when a patient has no nurse; the admins when a patient has no team)."""
-    by_patient = {alert.patient_id: alert for alert in alerts}
-    memberships = list(
-        CareTeamMembership.objects.filter(patient_id__in=list(by_patient), clinician__is_active=True).values_list(
-            "patient_id", "clinician_id", "role"
-        )
-    )
-    nurses: dict[int, set[int]] = defaultdict(set)
-    team: dict[int, set[int]] = defaultdict(set)
-    for patient_id, clinician_id, role in memberships:
-        team[patient_id].add(clinician_id)
-        if role in rules.ROUTING[RuleCode.MISSED_CHECKINS]:
-            nurses[patient_id].add(clinician_id)
-    admin_ids = set(User.objects.filter(role=Role.ADMIN, is_active=True).values_list("pk", flat=True))
-    alerts_for: dict[int, list[Alert]] = defaultdict(list)
-    for patient_id, alert in by_patient.items():
-        for person in nurses.get(patient_id) or team.get(patient_id) or admin_ids:
-            alerts_for[person].append(alert)
-    people = User.objects.in_bulk(list(alerts_for))
-    sent = 0
-    for person_id, their_alerts in alerts_for.items():
-        severity = Severity.URGENT if any(a.severity == Severity.URGENT for a in their_alerts) else Severity.ROUTINE
-        sent += bool(
-            notification_create(
-                recipient=people[person_id],
-                kind="alert_created",
-                subject=notify.neutral_subject(severity),
-                body=_("New: %(count)s alert(s) \u201c%(rule)s\u201d. Open the triage queue to see them.")
-                % {"count": len(their_alerts), "rule": RuleCode.MISSED_CHECKINS.label},
-                link=_queue_link(their_alerts),
-                dedupe_key=f"alert-missed-{min(a.pk for a in their_alerts)}-u{person_id}",
-            )
-        )
-    return sent
 
 
 def _make_urgent_with_pain(*, now: datetime) -> int:

@@ -8,21 +8,20 @@ subject and a link to the alert page, which is behind sign-in and the care-team 
 """
 
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.accounts.models import User
-from tracker.accounts.selectors import care_team
+from tracker.accounts.models import CareTeamMembership, User
 from tracker.alerts.models import Alert, OncallPage, OncallPageStatus
 from tracker.alerts.rules import ROUTING
-from tracker.core.tasks import enqueue_on_commit
-from tracker.core.vocab import Role, Severity
+from tracker.core.vocab import SEVERITY_RANK, Role, Severity
 from tracker.notifications.services import notification_create
 
 logger = logging.getLogger(__name__)
@@ -34,20 +33,24 @@ def alert_link(alert: Alert) -> str:
     return reverse("alerts:detail", args=[alert.pk])
 
 
+def team_members(patient_id: int, roles: tuple[str, ...] | None = None) -> list[User]:
+    """Active members of the patient's care team (in these team roles), one indexed join."""
+    condition = {"memberships__patient_id": patient_id}
+    if roles:
+        condition["memberships__role__in"] = roles  # the same membership row, not any of theirs
+    return list(User.objects.filter(is_active=True, **condition).distinct().order_by("id"))
+
+
 def routed_recipients(alert: Alert) -> list[User]:
     """The care-team members the rule routes to; if the team has nobody in those roles, the whole team;
     if the patient has no care team at all, the site's admins (an alert must always reach someone)."""
     roles = ROUTING.get(alert.rule, ())
-    people = list(care_team(alert.patient, roles=roles)) if roles else []
+    people = team_members(alert.patient_id, roles) if roles else []
     if not people:
-        people = list(care_team(alert.patient))
+        people = team_members(alert.patient_id)
     if not people:
         people = list(admins())
     return people
-
-
-def whole_team(alert: Alert) -> list[User]:
-    return list(care_team(alert.patient)) or list(admins())
 
 
 def admins() -> Iterable[User]:
@@ -103,19 +106,95 @@ def notify_severity_raised(alert: Alert) -> int:
     )
 
 
-def notify_escalated(alert: Alert, *, level: int) -> int:
-    """Level 1: the whole care team. Level 2 and up: the site's admins and the on-call addresses."""
-    why = _("Not yet acknowledged (escalation level %(level)s)") % {"level": level}
-    if level <= 1:
-        return notify_people(alert=alert, people=whole_team(alert), event=f"escalated:{level}", why=why)
-    count = notify_people(alert=alert, people=admins(), event=f"escalated:{level}", why=why)
-    for address in getattr(settings, "TRACKER_ONCALL_EMAILS", []) or []:
-        page, created = OncallPage.objects.get_or_create(alert=alert, level=level, address=address)
-        if created:
-            from tracker.alerts.tasks import send_oncall_page
+# --- many alerts at once (the periodic jobs) ---------------------------------------------------
 
-            enqueue_on_commit(send_oncall_page, page.pk)
-            count += 1
+
+def queue_link(alerts: Sequence[Alert]) -> str:
+    """The alert itself when there is one; otherwise the triage queue (or home, without the dashboard)."""
+    if len(alerts) == 1:
+        return alert_link(alerts[0])
+    try:
+        return reverse("dashboard:triage")
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def recipients_by_alert(alerts: Sequence[Alert], *, routed: bool) -> dict[int, set[int]]:
+    """{alert id: user ids} for many alerts in two queries: the rule's routed roles on each patient's team
+    (``routed``) or the whole team; the whole team when nobody has those roles; the admins when no team."""
+    members: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for patient_id, clinician_id, role in CareTeamMembership.objects.filter(
+        patient_id__in={a.patient_id for a in alerts}, clinician__is_active=True
+    ).values_list("patient_id", "clinician_id", "role"):
+        members[patient_id].append((clinician_id, role))
+    admin_ids: set[int] | None = None
+    result = {}
+    for alert in alerts:
+        team = members.get(alert.patient_id, [])
+        roles = ROUTING.get(alert.rule, ()) if routed else ()
+        people = {uid for uid, role in team if role in roles} or {uid for uid, _role in team}
+        if not people:
+            if admin_ids is None:
+                admin_ids = set(admins().values_list("pk", flat=True))
+            people = set(admin_ids)
+        result[alert.pk] = people
+    return result
+
+
+def notify_digest(*, alerts: Sequence[Alert], people_by_alert: dict[int, set[int]], event: str, why: str) -> int:
+    """One notification per person for a batch of alerts (a periodic job's run), however many alerts it
+    holds: a single alert reads like any other alert notice; several name how many and link to the queue."""
+    alerts_for: dict[int, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        for person_id in people_by_alert.get(alert.pk, ()):
+            alerts_for[person_id].append(alert)
+    people = User.objects.in_bulk(list(alerts_for))
+    sent = 0
+    for person_id, theirs in alerts_for.items():
+        theirs.sort(key=lambda a: (SEVERITY_RANK[a.severity], a.pk))
+        if len(theirs) == 1:
+            body = _body(theirs[0], why)
+        else:
+            rules = sorted({str(a.get_rule_display()) for a in theirs})
+            body = _("%(why)s: %(count)s alerts (%(rules)s). Open the triage queue to see them.") % {
+                "why": why,
+                "count": len(theirs),
+                "rules": ", ".join(rules),
+            }
+        sent += bool(
+            notification_create(
+                recipient=people[person_id],
+                kind=f"alert_{event.split(':')[0]}",
+                subject=neutral_subject(theirs[0].severity),
+                body=body,
+                link=queue_link(theirs),
+                dedupe_key=f"alerts-{event}-{min(a.pk for a in theirs)}-n{len(theirs)}-u{person_id}",
+            )
+        )
+    return sent
+
+
+def notify_escalated_many(alerts: Sequence[Alert]) -> int:
+    """Tell the next tier about alerts that have just moved up a level (their ``escalation_level`` is the
+    new one): level 1 the whole care team, level 2 and up the admins and the on-call addresses (recorded
+    as OncallPage rows, sent by :func:`oncall_pages_retry` at the end of the escalation job)."""
+    count = 0
+    by_level: dict[int, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        by_level[alert.escalation_level].append(alert)
+    for level, batch in sorted(by_level.items()):
+        why = _("Not yet acknowledged (escalation level %(level)s)") % {"level": level}
+        if level <= 1:
+            people = recipients_by_alert(batch, routed=False)
+        else:
+            admin_ids = set(admins().values_list("pk", flat=True))
+            people = {alert.pk: admin_ids for alert in batch}
+            addresses = getattr(settings, "TRACKER_ONCALL_EMAILS", []) or []
+            OncallPage.objects.bulk_create(
+                [OncallPage(alert=alert, level=level, address=address) for alert in batch for address in addresses],
+                ignore_conflicts=True,
+            )
+        count += notify_digest(alerts=batch, people_by_alert=people, event=f"escalated:{level}", why=why)
     return count
 
 

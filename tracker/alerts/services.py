@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -355,69 +357,181 @@ def alert_resolve(*, alert: Alert, user, outcome: str, note: str) -> Alert:
 # --------------------------------------------------------------------------------------------------
 
 
-def alert_escalate(*, alert_id: int, from_level: int, now: datetime) -> bool:
-    """Move one open alert from `from_level` up one level and notify the next tier.
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
-    A conditional update: of two beats (or a beat and a sweep) escalating at once, one wins and the
-    other changes nothing. Returns whether this call escalated it.
+
+def alerts_raise_bulk(
+    items: Sequence[tuple[int, Finding, tuple[str, int], datetime]], *, now: datetime, why: str = ""
+) -> dict[str, int]:
+    """Raise many findings at once (the periodic jobs): (patient id, finding, source, reported_at) each.
+
+    The same guarantees as :func:`alert_raise`, at a fixed number of queries per call: findings whose
+    source already fed that rule are skipped; those for a patient with an unresolved alert of the rule are
+    added to it one by one; the rest become new alerts, their triggers and events in three bulk inserts,
+    and one notification per person (however many alerts are theirs). If another run races this one (a
+    unique constraint fires), everything falls back to one-by-one raising, which merges with its work.
+    Must run inside a transaction. Returns {"raised": new alerts, "added": triggers added to open ones}.
     """
-    with transaction.atomic():
-        updated = Alert.objects.filter(pk=alert_id, status=AlertStatus.OPEN, escalation_level=from_level).update(
-            escalation_level=from_level + 1, last_escalated_at=now, updated_at=now
-        )
-        if not updated:
-            return False
-        alert = Alert.objects.select_related("patient").get(pk=alert_id)
-        level = alert.escalation_level
-        AlertEvent.objects.create(
-            alert=alert,
-            kind=AlertEventKind.ESCALATED,
-            detail={"level": level, "tier": "care_team" if level <= 1 else "oncall"},
-        )
-        notify.notify_escalated(alert, level=level)
-    return True
+    counts = {"raised": 0, "added": 0}
+    if not items:
+        return counts
+    sources: dict[str, set[int]] = defaultdict(set)
+    for _patient_id, _finding, (label, source_id), _reported in items:
+        sources[label].add(source_id)
+    source_q = Q(pk__in=[])
+    for label, ids in sources.items():
+        source_q |= Q(source_type=label, source_id__in=ids)
+    recorded = set(AlertTrigger.objects.filter(source_q).values_list("source_type", "source_id", "rule"))
+    todo = [item for item in items if (*item[2], item[1].rule) not in recorded]
+    active = set(
+        Alert.objects.filter(
+            patient_id__in={item[0] for item in todo},
+            rule__in={item[1].rule for item in todo},
+            status__in=ACTIVE_STATUSES,
+        ).values_list("patient_id", "rule")
+    )
+    new, seen = [], set()
+    for item in todo:
+        key = (item[0], item[1].rule)
+        if key in active or key in seen:
+            raised = alert_raise(patient_id=item[0], finding=item[1], source=item[2], reported_at=item[3], now=now)
+            counts["added" if raised and not raised.created else "raised"] += raised is not None
+        else:
+            seen.add(key)
+            new.append(item)
+    if not new:
+        return counts
+    try:
+        with transaction.atomic():
+            alerts = Alert.objects.bulk_create(
+                [
+                    Alert(
+                        patient_id=patient_id,
+                        rule=finding.rule,
+                        severity=finding.severity,
+                        summary=finding.summary[:300],
+                        evidence=[evidence_entry(finding=finding, source=source, reported_at=reported_at, now=now)],
+                        trigger_count=1,
+                        reported_at=reported_at,
+                    )
+                    for patient_id, finding, source, reported_at in new
+                ]
+            )
+            AlertTrigger.objects.bulk_create(
+                [
+                    AlertTrigger(alert=alert, source_type=source[0], source_id=source[1], rule=alert.rule)
+                    for alert, (_pid, _finding, source, _reported) in zip(alerts, new, strict=True)
+                ]
+            )
+            AlertEvent.objects.bulk_create(
+                [
+                    AlertEvent(
+                        alert=alert,
+                        kind=AlertEventKind.CREATED,
+                        detail={"source_type": source[0], "source_id": source[1], "severity": alert.severity},
+                    )
+                    for alert, (_pid, _finding, source, _reported) in zip(alerts, new, strict=True)
+                ]
+            )
+            notify.notify_digest(
+                alerts=alerts,
+                people_by_alert=notify.recipients_by_alert(alerts, routed=True),
+                event="created",
+                why=why or _("New"),
+            )
+        counts["raised"] += len(alerts)
+    except IntegrityError:
+        logger.info("another run raised some of these alerts at the same time; raising one by one")
+        for patient_id, finding, source, reported_at in new:
+            raised = alert_raise(
+                patient_id=patient_id, finding=finding, source=source, reported_at=reported_at, now=now
+            )
+            if raised is not None:
+                counts["raised" if raised.created else "added"] += 1
+    return counts
 
 
-def alerts_escalate(*, now: datetime) -> dict[str, int]:
+def alerts_escalate(*, now: datetime, chunk_size: int = 500) -> dict[str, int]:
     """Escalate every open (unacknowledged) alert left longer than its severity's interval since it was
     raised or last escalated (CLINICAL.md section 2: 15 min / 4 h / 48 h by default), one level per run,
-    again at each interval until someone acknowledges it. Also retries unsent on-call e-mails."""
-    from django.db.models import Q
+    again at each interval until someone acknowledges it; then send the on-call e-mails.
 
+    In chunks, each one transaction that re-reads its alerts locked (skipping any another run holds) and
+    still due, moves them up one level in one update, records the events and tells the next tier (one
+    notification per person per chunk): of two runs at once, each alert is escalated by exactly one.
+    """
     from tracker.alerts.rules import escalation_due, escalation_interval, thresholds_from_settings
     from tracker.core.vocab import Severity
 
     t = thresholds_from_settings()
-    escalated = 0
+    due = Q(pk__in=[])
     for severity in Severity.values:
         cutoff = now - escalation_interval(severity, t)
-        due = (
-            Alert.objects.filter(status=AlertStatus.OPEN, severity=severity)
-            .filter(Q(last_escalated_at__isnull=True, created_at__lte=cutoff) | Q(last_escalated_at__lte=cutoff))
-            .order_by("created_at", "pk")
-            .values_list("pk", "escalation_level", "created_at", "last_escalated_at")
+        due |= Q(severity=severity) & (
+            Q(last_escalated_at__isnull=True, created_at__lte=cutoff) | Q(last_escalated_at__lte=cutoff)
         )
-        for pk, level, created_at, last_escalated_at in list(due):
-            reference = last_escalated_at or created_at
-            if escalation_due(severity=severity, status=AlertStatus.OPEN, reference_time=reference, now=now, t=t):
-                escalated += alert_escalate(alert_id=pk, from_level=level, now=now)
+    ids = list(
+        Alert.objects.filter(due, status=AlertStatus.OPEN).order_by("created_at", "pk").values_list("pk", flat=True)
+    )
+    escalated = 0
+    for chunk in _chunks(ids, chunk_size):
+        with transaction.atomic():
+            alerts = [
+                alert
+                for alert in Alert.objects.select_for_update(skip_locked=True)
+                .filter(due, pk__in=chunk, status=AlertStatus.OPEN)
+                .order_by("pk")
+                if escalation_due(
+                    severity=alert.severity,
+                    status=alert.status,
+                    reference_time=alert.last_escalated_at or alert.created_at,
+                    now=now,
+                    t=t,
+                )
+            ]
+            if not alerts:
+                continue
+            Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(
+                escalation_level=F("escalation_level") + 1, last_escalated_at=now, updated_at=now
+            )
+            for alert in alerts:
+                alert.escalation_level += 1
+                alert.last_escalated_at = now
+            AlertEvent.objects.bulk_create(
+                [
+                    AlertEvent(
+                        alert=alert,
+                        kind=AlertEventKind.ESCALATED,
+                        detail={
+                            "level": alert.escalation_level,
+                            "tier": "care_team" if alert.escalation_level <= 1 else "oncall",
+                        },
+                    )
+                    for alert in alerts
+                ]
+            )
+            notify.notify_escalated_many(alerts)
+            escalated += len(alerts)
     return {"escalated": escalated, "oncall_emails_sent": notify.oncall_pages_retry(now=now)}
 
 
 UNTREATED_SOURCE = "alerts.alert"
 
 
-def untreated_distress_check(*, now: datetime) -> dict[str, int]:
+def untreated_distress_check(*, now: datetime, chunk_size: int = 500) -> dict[str, int]:
     """Raise ``untreated_distress`` for each ``distress`` alert still unresolved more than
     ``untreated_distress_hours`` after its first positive screen, unless a registered check reports a
     qualifying action since (psych: a referral marked contacted). One per distress alert, ever: the
-    trigger's source is the distress alert, so running this again changes nothing."""
+    trigger's source is the distress alert, so running this again changes nothing. A fixed number of
+    queries per chunk of candidates (plus one per candidate for checks registered without a bulk form)."""
     from datetime import timedelta
 
     from django.db.models import Exists, OuterRef
 
     from tracker.alerts import rules
-    from tracker.alerts.evaluation import distress_action_taken
+    from tracker.alerts.evaluation import distress_actions_taken
     from tracker.core.vocab import RuleCode
 
     t = rules.thresholds_from_settings()
@@ -425,32 +539,29 @@ def untreated_distress_check(*, now: datetime) -> dict[str, int]:
     already = AlertTrigger.objects.filter(
         source_type=UNTREATED_SOURCE, source_id=OuterRef("pk"), rule=RuleCode.UNTREATED_DISTRESS
     )
-    candidates = (
+    candidates = list(
         Alert.objects.filter(rule=RuleCode.DISTRESS, status__in=ACTIVE_STATUSES, reported_at__lt=cutoff)
         .exclude(Exists(already))
-        .select_related("patient")
         .order_by("reported_at", "pk")
+        .values_list("pk", "patient_id", "reported_at", "evidence")
     )
-    counts = {"checked": 0, "raised": 0}
-    for distress in candidates:
-        counts["checked"] += 1
-        first = next((e for e in distress.evidence if isinstance(e, dict)), {})
-        finding = rules.untreated_distress(
-            screen_recorded_at=distress.reported_at,
-            now=now,
-            action_taken=distress_action_taken(patient=distress.patient, since=distress.reported_at),
-            t=t,
-            screen_evidence=first.get("evidence"),
-        )
-        if finding is None:
-            continue
-        with transaction.atomic():
-            raised = alert_raise(
-                patient_id=distress.patient_id,
-                finding=finding,
-                source=(UNTREATED_SOURCE, distress.pk),
-                reported_at=distress.reported_at,
+    counts = {"checked": len(candidates), "raised": 0, "added": 0}
+    for chunk in _chunks(candidates, chunk_size):
+        acted = distress_actions_taken({(patient_id, reported_at) for _pk, patient_id, reported_at, _e in chunk})
+        items = []
+        for pk, patient_id, reported_at, evidence in chunk:
+            first = next((e for e in evidence if isinstance(e, dict)), {})
+            finding = rules.untreated_distress(
+                screen_recorded_at=reported_at,
                 now=now,
+                action_taken=(patient_id, reported_at) in acted,
+                t=t,
+                screen_evidence=first.get("evidence"),
             )
-        counts["raised"] += raised is not None
+            if finding is not None:
+                items.append((patient_id, finding, (UNTREATED_SOURCE, pk), reported_at))
+        with transaction.atomic():
+            done = alerts_raise_bulk(items, now=now)
+        counts["raised"] += done["raised"]
+        counts["added"] += done["added"]
     return counts

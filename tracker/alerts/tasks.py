@@ -2,7 +2,6 @@
 
 from celery import shared_task
 
-from tracker.alerts.notify import oncall_page_send
 from tracker.alerts.services import submission_evaluate
 
 
@@ -20,8 +19,3 @@ def evaluate_submission(label: str, pk: int) -> str:
     """Evaluate one submission (sent after its transaction commits). Idempotent: a repeat is a no-op;
     whatever never gets here (broker down, retries exhausted) is evaluated by the `evaluate_pending` job."""
     return submission_evaluate(label=label, pk=pk)
-
-
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
-def send_oncall_page(page_id: int) -> str:
-    return oncall_page_send(page_id=page_id)
