@@ -29,7 +29,7 @@ CHECKS = [
     oa_checks.response_headers_conformance,
 ]
 # Bounded so that CI stays within its time; FUZZ_EXAMPLES=500 for a deeper run by hand.
-EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 
 
 def json_only(raw: dict) -> dict:
