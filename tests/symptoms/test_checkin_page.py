@@ -311,3 +311,15 @@ def test_signed_out_visitors_are_sent_to_log_in(client):
 def test_the_check_in_page_is_in_the_patient_nav_and_not_the_staff_nav(web_as, patient, nurse):
     assert f'href="{URL}"' in web_as(patient.user).get("/").content.decode()
     assert f'href="{URL}"' not in web_as(nurse).get("/").content.decode()
+
+
+def test_a_confirmation_opened_much_later_says_which_check_in_it_was_about(web, patient):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    response = web.post(URL, answers(walking="unable"))
+    assert "If anything has changed since" not in web.get(response["Location"]).content.decode()
+    CheckIn.objects.update(submitted_at=timezone.now() - timedelta(days=2))
+    html = web.get(response["Location"]).content.decode()
+    assert "If anything has changed since, please do a new check-in." in html

@@ -83,7 +83,8 @@ def _new_leg_weakness(patient, days_ago, rng, when):
 
 
 def _stopped_five_days_ago(patient, days_ago, rng, when):
-    if days_ago < 5:
+    """Daily check-ins until six days ago, then nothing for five whole days (the missed check-ins rule)."""
+    if days_ago <= 5:
         return None
     return _row(patient, when, now=2 + rng.randint(0, 1), worst=4, sites=("lower_back",))
 

@@ -27,6 +27,7 @@ from tracker.symptoms.services import checkin_advice, checkin_create
 
 HISTORY_PERIODS = (30, 90, 180, 365)  # days a history page can show
 DEFAULT_HISTORY_DAYS = 90
+EARLIER_AFTER = timedelta(hours=12)  # a confirmation page opened this long after sending says so
 
 
 def patient_required(view):
@@ -77,6 +78,8 @@ def checkin_done(request, patient, pk):
             "emergency_number": number,
             "emergency_tel": tel_href(number),
             "crisis_line": settings.TRACKER_CRISIS_LINE,
+            # Opened again later (from the history, a bookmark): say which check-in the advice was about.
+            "earlier": timezone.now() - checkin.submitted_at > EARLIER_AFTER,
         },
     )
 
