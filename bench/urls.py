@@ -8,5 +8,6 @@ from config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench-bare"),
+    path("bench/bare-page/", views.bare_page, name="bench-bare-page"),
     *project_urlpatterns,
 ]
