@@ -54,7 +54,9 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--web-threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     p.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (default 2)")
     p.add_argument("--keep", action="store_true", help="keep the database afterwards (for inspection)")
-    p.add_argument("--quick", action="store_true", help="small sizes (CI): checks that the benchmark runs")
+    p.add_argument(
+        "--quick", action="store_true", help="small sizes (CI): checks that it runs; exits 0 whatever the goals"
+    )
     return p
 
 
@@ -468,8 +470,12 @@ def report(
     verdicts: list[tuple[str, bool]],
     data: dict,
     stack: Stack | None = None,
-) -> bool:
-    """Print the result table and the goal verdicts; write bench/results-<name>.json. -> all goals met."""
+    checks: list[tuple[str, bool]] = (),
+    quick: bool = False,
+) -> int:
+    """Print the table, the goals (`verdicts`) and the correctness `checks`; write bench/results-<name>.json.
+
+    -> the exit code: 1 if a check failed, or a goal was missed at full size (quick sizes only run)."""
     machine = machine_description(stack)
     print()
     print(f"## {title}")
@@ -478,6 +484,10 @@ def report(
     print()
     for text, ok in verdicts:
         print(f"- {'MET' if ok else 'NOT MET'}: {text}")
+    for text, ok in checks:
+        print(f"- {'OK' if ok else 'FAILED'}: {text}")
+    if quick:
+        print("(quick sizes: the goals are for the full sizes)")
     print()
     print("Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()))
     out = RESULTS_DIR / f"results-{name}.json"
@@ -490,6 +500,8 @@ def report(
                 "headers": headers,
                 "rows": rows,
                 "verdicts": verdicts,
+                "checks": list(checks),
+                "quick": quick,
                 "data": data,
             },
             indent=2,
@@ -497,4 +509,6 @@ def report(
         )
     )
     print(f"(written to {out.relative_to(ROOT)})")
-    return all(ok for _t, ok in verdicts)
+    if not all(ok for _t, ok in checks):
+        return 1
+    return 0 if quick or all(ok for _t, ok in verdicts) else 1

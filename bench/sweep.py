@@ -18,6 +18,7 @@ and 100,000 patients are swept in under a minute.
 
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -275,7 +276,7 @@ def main() -> int:
             "",
         ]
     )
-    ok = harness.report(
+    code = harness.report(
         "sweep",
         title=f"Sweep over {small['n']:,} and {large['n']:,} patients",
         headers=[
@@ -295,11 +296,19 @@ def main() -> int:
             (f"{large['n']:,} patients swept in {total_large:.1f}s (goal < {MINUTE:.0f}s)", total_large < MINUTE),
         ],
         data={"small": small, "large": large},
+        checks=[
+            (
+                f"the second sweep raised nothing again ({job}: {large['second']['summaries'][job]})",
+                re.search(r"(?:^|, )0 raised", large["second"]["summaries"][job]) is not None,
+            )
+            for job in ("untreated_distress", "missed_checkins")
+        ],
+        quick=args.quick,
     )
     print(
         f"(seeding took {small['seed_s']:.0f}s and {large['seed_s']:.0f}s; alerts at {large['n']:,}: {large['alerts']})"
     )
-    return 0 if ok else 1
+    return code
 
 
 def argparse_hidden():
