@@ -53,14 +53,14 @@ def _sort_links(*, search: str, sort: str, descending: bool) -> dict[str, dict]:
     links = {}
     for key in selectors.PANEL_SORTS:
         # Names read best A-Z first; numbers (pain, alerts...) highest first.
-        flip = not descending if key == sort else key != "name"
+        link_descending = not descending if key == sort else key != "name"
         params = QueryDict(mutable=True)
         if search:
             params["q"] = search
         params["sort"] = key
-        if flip:
+        if link_descending:
             params["desc"] = "1"
-        links[key] = {"url": f"?{params.urlencode()}", "descending": flip}
+        links[key] = {"url": f"?{params.urlencode()}", "descending": link_descending}
     return links
 
 
