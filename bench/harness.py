@@ -407,6 +407,7 @@ def machine_description(stack: Stack | None = None) -> dict:
         "cpus": os.cpu_count(),
         "cpu": _cpu_model(),
         "ram_gib": round(_mem_total_kib() / 1024 / 1024, 1),
+        "load_average_1_5_15_min": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
         "os": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
@@ -472,11 +473,12 @@ def report(
     stack: Stack | None = None,
     checks: list[tuple[str, bool]] = (),
     quick: bool = False,
+    machine: dict | None = None,
 ) -> int:
     """Print the table, the goals (`verdicts`) and the correctness `checks`; write bench/results-<name>.json.
 
     -> the exit code: 1 if a check failed, or a goal was missed at full size (quick sizes only run)."""
-    machine = machine_description(stack)
+    machine = machine or machine_description(stack)
     print()
     print(f"## {title}")
     print()

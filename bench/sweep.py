@@ -304,6 +304,7 @@ def main() -> int:
             for job in ("untreated_distress", "missed_checkins")
         ],
         quick=args.quick,
+        machine=large["machine"],
     )
     print(
         f"(seeding took {small['seed_s']:.0f}s and {large['seed_s']:.0f}s; alerts at {large['n']:,}: {large['alerts']})"
