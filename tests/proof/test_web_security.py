@@ -117,3 +117,17 @@ def test_logging_out_ends_the_session_for_good(patient):
     replay.cookies[settings.SESSION_COOKIE_NAME] = stolen
     response = replay.get("/checkin/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_the_login_form_is_csrf_protected_too(patient):
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get("/accounts/login/")
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+    refused = strict.post("/accounts/login/", {"username": patient.user.username, "password": PASSWORD})
+    assert refused.status_code == 403
+    token = strict.cookies[settings.CSRF_COOKIE_NAME].value
+    accepted = strict.post(
+        "/accounts/login/", {"username": patient.user.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    assert accepted.status_code == 302
