@@ -52,15 +52,7 @@ MATRIX = [
     ("GET", "patients/new/", "302 403 403 ok 403 403 ok ok ok", None),
     ("POST", "patients/new/", "302 403 403 ok 403 403 ok ok ok", None),
     ("GET", "patients/<int:pk>/", STAFF_ON_TEAM, "one"),
-    pytest.param(
-        "GET",
-        "patients/<int:pk>/precautions/",
-        STAFF_ON_TEAM,
-        "one",
-        marks=pytest.mark.xfail(
-            strict=True, reason="tracker/accounts/views.py patient_precautions renders the patient without audit_log"
-        ),
-    ),
+    ("GET", "patients/<int:pk>/precautions/", STAFF_ON_TEAM, "one"),
     ("POST", "patients/<int:pk>/precautions/", STAFF_ON_TEAM, None),
     # Symptoms
     ("GET", "checkin/", PATIENT_ONLY, None),

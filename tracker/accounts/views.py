@@ -54,6 +54,7 @@ def patient_precautions(request, pk):
         patient_update(patient=patient, changed_by=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("accounts:patient_detail", pk=patient.pk)
+    audit_log(actor=request.user, action=AuditAction.VIEW, patient=patient, target="patient precautions")
     memberships = CareTeamMembership.objects.filter(patient=patient).select_related("clinician")
     return render(
         request, "accounts/patient_detail.html", {"patient": patient, "memberships": memberships, "form": form}
