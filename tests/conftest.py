@@ -14,6 +14,16 @@ from tests.factories import PASSWORD, PatientFactory, UserFactory
 from tracker.core.vocab import Role
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counters (the token endpoint's throttle) live
+    there, and a budget spent by earlier tests must not make a later one see 429."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def nurse(db):
     return UserFactory(username="nina_nurse", role=Role.NURSE)
