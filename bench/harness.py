@@ -273,7 +273,7 @@ class Stack:
         return Http(self.base_url)
 
     def wait_for_queue_to_drain(self, *, timeout: float = 300) -> None:
-        """Until Redis holds no queued task and the worker runs none."""
+        """Until Redis holds no queued task and the worker holds none (running or prefetched)."""
         import redis
 
         from bench.worker import app
@@ -283,8 +283,9 @@ class Stack:
         def idle() -> bool:
             if r.llen("celery"):
                 return False
-            active = app.control.inspect(timeout=1.0).active() or {}
-            return not any(active.values())
+            inspect = app.control.inspect(timeout=1.0, limit=1)  # one worker: answer at its first reply
+            busy = [*(inspect.active() or {}).values(), *(inspect.reserved() or {}).values()]
+            return not any(busy) and not r.llen("celery")
 
         wait_for(idle, timeout=timeout, what="the task queue to drain", interval=0.2)
 
