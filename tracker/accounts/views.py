@@ -1,28 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tracker.accounts.decorators import staff_required
 from tracker.accounts.forms import PatientEnrolForm, PrecautionsForm
 from tracker.accounts.models import CareTeamMembership
 from tracker.accounts.selectors import get_patient_for, patients_visible_to
 from tracker.accounts.services import patient_create, patient_update
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
-from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
-
-
-def staff_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in STAFF_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+from tracker.core.vocab import CLINICIAN_ROLES, Role
 
 
 @staff_required

@@ -5,14 +5,13 @@ The acknowledge and resolve URLs are also the targets of the triage queue and th
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.accounts.views import staff_required
+from tracker.accounts.decorators import role_required, staff_required
 from tracker.alerts.forms import ResolveForm
 from tracker.alerts.outcomes import outcome_label
 from tracker.alerts.presentation import describe_evidence
@@ -85,16 +84,7 @@ def alert_resolve_view(request, pk):
     return redirect(safe_next(request, reverse("alerts:detail", args=[alert.pk])))
 
 
-def stats_required(view):
-    @staff_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in STATS_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+stats_required = role_required(*STATS_ROLES)
 
 
 def _stats_chart(stats) -> dict | None:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tracker.accounts.decorators import staff_required
 from tracker.accounts.selectors import get_patient_for
-from tracker.accounts.views import staff_required
 from tracker.alerts.outcomes import outcome_choices
 from tracker.alerts.rules import thresholds_from_settings
 from tracker.audit.models import AuditAction

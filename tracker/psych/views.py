@@ -1,12 +1,10 @@
 """Pages for patients (questionnaires, support content) and staff (distress queue, referrals,
 programmes). Thin: they check access through the accounts selectors and call services."""
 
-from functools import wraps
 from itertools import groupby
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.accounts.selectors import get_patient_for, patient_of, patients_visible_to, scope_to_user
-from tracker.accounts.views import staff_required
+from tracker.accounts.decorators import patient_required, role_required, staff_required
+from tracker.accounts.selectors import get_patient_for, patients_visible_to, scope_to_user
 from tracker.alerts import rules
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
@@ -28,27 +26,7 @@ from tracker.psych.models import ContentModule, Programme, ProgrammeAssignment, 
 CAN_ACT = (*CLINICIAN_ROLES, Role.ADMIN)
 
 
-def patient_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        patient = patient_of(request.user)
-        if patient is None:
-            raise PermissionDenied
-        return view(request, patient, *args, **kwargs)
-
-    return wrapped
-
-
-def clinician_required(view):
-    @staff_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in CAN_ACT:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+clinician_required = role_required(*CAN_ACT)
 
 
 def _form_errors_to(form, exc: ValidationError) -> None:

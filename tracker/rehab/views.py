@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tracker.accounts.decorators import staff_required
 from tracker.accounts.selectors import get_patient_for, patient_of, patients_visible_to
-from tracker.accounts.views import staff_required
 from tracker.alerts.selectors import patients_with_open_alert
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many

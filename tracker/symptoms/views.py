@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.accounts.selectors import get_patient_for, patient_of
+from tracker.accounts.decorators import patient_required, staff_required
+from tracker.accounts.selectors import get_patient_for
 from tracker.accounts.services import patient_update
-from tracker.accounts.views import staff_required
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
 from tracker.symptoms.charts import history_charts
@@ -28,20 +25,6 @@ from tracker.symptoms.services import checkin_advice, checkin_create
 HISTORY_PERIODS = (30, 90, 180, 365)  # days a history page can show
 DEFAULT_HISTORY_DAYS = 90
 EARLIER_AFTER = timedelta(hours=12)  # a confirmation page opened this long after sending says so
-
-
-def patient_required(view):
-    """Signed in as a patient with a profile; the view gets it as `patient`."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        patient = patient_of(request.user)
-        if patient is None:
-            raise PermissionDenied
-        return view(request, patient, *args, **kwargs)
-
-    return wrapped
 
 
 def tel_href(number: str) -> str:

@@ -6,7 +6,6 @@ Input is strict: unknown keys, strings where numbers belong and numbers where bo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 
 from django.utils import timezone
@@ -14,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tracker.core.serializers import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictSerializer,
+    StrictUUIDField,
+    WholeNumberField,
+)
 from tracker.core.vocab import AdviceLevel, Difficulty
 from tracker.rehab import rules
 from tracker.rehab.models import HOLD_MAX, MAX_PLAN_ITEMS, REPS_MAX, SETS_MAX, BodyRegion, Exercise, PlanStatus
@@ -25,59 +31,6 @@ RECORDED_AT_MAX_PAST = timedelta(days=7)
 # ------------------------------------------------------------------------------------------------
 # Strict input fields
 # ------------------------------------------------------------------------------------------------
-
-
-class StrictSerializer(serializers.Serializer):
-    """Rejects keys it does not know, each with its own field error."""
-
-    def to_internal_value(self, data):
-        unknown = {}
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = {key: [_("Unknown field.")] for key in data if key not in writable}
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if unknown and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
-            raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
-
-
-class WholeNumberField(serializers.IntegerField):
-    """A JSON integer: "3", 3.5 and true are errors, not 3 and 1."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    default_error_messages = {"invalid": _("Must be true or false.")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
-
-
-class StrictUUIDField(serializers.UUIDField):
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid", value=data)
-        return super().to_internal_value(data)
-
-
-class StrictCharField(serializers.CharField):
-    """A JSON string (DRF would turn 5 into "5")."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class WeekdaysField(serializers.ListField):

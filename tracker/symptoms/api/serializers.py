@@ -7,15 +7,20 @@ where booleans belong are all 400s with DRF's field-error shape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
+from tracker.core.serializers import (
+    OffsetDateTimeField,
+    StrictBooleanField,
+    StrictSerializer,
+    StrictUUIDField,
+    WholeNumberField,
+)
 from tracker.core.vocab import (
     AdviceLevel,
     Bladder,
@@ -35,54 +40,6 @@ RECORDED_AT_MAX_PAST = timedelta(days=7)
 MAX_COUNT = 50  # breakthrough doses and falls (the database allows 0-50)
 
 
-class StrictSerializer(serializers.Serializer):
-    """A serializer that rejects keys it does not know, each with its own field error."""
-
-    def to_internal_value(self, data):
-        unknown = {}
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = {key: [_("Unknown field.")] for key in data if key not in writable}
-        try:
-            value = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if unknown and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
-            raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
-
-
-class WholeNumberField(serializers.IntegerField):
-    """A JSON integer: "3", 3.5 and true are errors, not 3 and 1."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictUUIDField(serializers.UUIDField):
-    """A UUID given as a string (DRF would also turn the number 5 into a UUID)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid", value=data)
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """A JSON boolean: "yes", 1 and "true" are errors."""
-
-    default_error_messages = {"invalid": _("Must be true or false.")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
-
-
 class CodeListField(serializers.ListField):
     """A list of vocabulary codes; repeats are dropped and the codes kept in vocabulary order."""
 
@@ -98,24 +55,6 @@ class CodeListField(serializers.ListField):
         if len(data) > self.max_length:  # checked before repeats are dropped, as the schema's maxItems says
             self.fail("max_length", max_length=self.max_length)
         return [code for code in self.vocabulary.values if code in codes]
-
-
-class OffsetDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 timestamp that must carry a UTC offset ("Z" or "+08:00")."""
-
-    default_error_messages = {
-        "naive": _("Include a UTC offset, for example 2026-11-20T08:30:00+08:00 or 2026-11-20T00:30:00Z."),
-    }
-
-    def to_internal_value(self, value):
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value.strip())
-            except ValueError:
-                parsed = None  # an impossible date: DRF reports it as invalid below
-            if parsed is not None and parsed.tzinfo is None:
-                self.fail("naive")
-        return super().to_internal_value(value)
 
 
 def _scale(top: int, help_text: str, **kwargs) -> WholeNumberField:
