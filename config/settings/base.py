@@ -300,4 +300,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ExercisePlanStatusEnum": "tracker.rehab.models.PlanStatus",
     "ConflictCodeEnum": "tracker.rehab.rules.ConflictCode",
     "WeekdayEnum": "tracker.rehab.rules.Weekday",
+    "AlertOutcomeEnum": "tracker.core.vocab.Outcome",
+    "AlertStatusEnum": "tracker.core.vocab.AlertStatus",
+    "ContactOutcomeEnum": "tracker.psych.models.ContactOutcome",
 }
