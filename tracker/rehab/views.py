@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tracker.accounts.decorators import staff_required
+from tracker.accounts.decorators import patient_required, staff_required
 from tracker.accounts.selectors import get_patient_for, patient_of, patients_visible_to
 from tracker.alerts.selectors import patients_with_open_alert
 from tracker.audit.models import AuditAction
@@ -32,13 +32,6 @@ EXTRA_ROWS = 3
 # ------------------------------------------------------------------------------------------------
 # Patient pages
 # ------------------------------------------------------------------------------------------------
-
-
-def _patient_required(request):
-    patient = patient_of(request.user)
-    if patient is None:
-        raise PermissionDenied
-    return patient
 
 
 def _render_today(request, patient, *, bound: ExerciseLogForm | None = None, status: int = 200):
@@ -64,15 +57,15 @@ def _render_today(request, patient, *, bound: ExerciseLogForm | None = None, sta
     return render(request, "rehab/today.html", context, status=status)
 
 
-@login_required
-def today(request):
-    return _render_today(request, _patient_required(request))
+@patient_required
+def today(request, patient):
+    return _render_today(request, patient)
 
 
 @login_required
 @require_POST
-def log_exercise(request):
-    patient = _patient_required(request)
+@patient_required
+def log_exercise(request, patient):
     item = selectors.loggable_item(patient, request.POST.get("item"))
     if item is None:
         raise Http404("No such exercise in your plan.")
@@ -98,8 +91,8 @@ def log_exercise(request):
 
 @login_required
 @require_POST
-def set_reminder(request):
-    patient = _patient_required(request)
+@patient_required
+def set_reminder(request, patient):
     plan = ExercisePlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).first()
     if plan is None:
         raise Http404("No active plan.")
@@ -126,9 +119,8 @@ def _charts(patient, *, today):
     }
 
 
-@login_required
-def progress(request):
-    patient = _patient_required(request)
+@patient_required
+def progress(request, patient):
     context = {"patient": patient, **_charts(patient, today=timezone.localdate())}
     return render(request, "rehab/progress.html", context)
 
