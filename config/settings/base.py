@@ -149,6 +149,16 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: Redis when configured, otherwise kombu's filesystem transport (no server needed).
+# With Redis down, publishing fails at once (one retry, no sleeping) instead of retrying for
+# CELERY_BROKER_CONNECTION_TIMEOUT seconds: the request has saved its data, logs the failure and
+# the periodic sweep does the work (tracker.core.tasks.enqueue_on_commit).
+REDIS_BROKER_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+    "max_retries": 1,
+    "interval_start": 0,
+}
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
@@ -162,8 +172,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or REDIS_URL or None
+# Nothing in the app reads a task's return value (the worker logs it), so sending a task never waits on
+# the result store: with Redis down, that wait was about 20 s per request. A task that is waited on
+# says so itself (ignore_result=False).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
@@ -213,7 +227,8 @@ TRACKER_THRESHOLDS: dict = {}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, loading the patient profile in the same query.
+        "tracker.accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

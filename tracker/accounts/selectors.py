@@ -48,8 +48,15 @@ def get_patient_for(user, patient_id) -> PatientProfile:
 
 
 def patient_of(user) -> PatientProfile | None:
+    """The user's patient profile, or None for anyone who is not a patient.
+
+    Reuses the profile when it was loaded with the user (the API's token authentication joins it in);
+    otherwise one query.
+    """
     if user is None or not user.is_authenticated or user.role != Role.PATIENT:
         return None
+    if User.patient_profile.related.is_cached(user):
+        return getattr(user, "patient_profile", None)
     return PatientProfile.objects.filter(user=user).first()
 
 
