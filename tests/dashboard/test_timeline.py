@@ -6,12 +6,14 @@ import json
 import re
 from datetime import date, datetime, timedelta
 
+import plotly.graph_objects as go
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.dashboard.helpers import checkin, distress, exercise_log, exercise_plan
+from tests.dashboard.test_plotly_figures import assert_plain_json
 from tests.factories import AlertFactory
 from tracker.alerts.services import alert_acknowledge, alert_resolve
 from tracker.audit.models import AuditAction, AuditLog
@@ -62,6 +64,10 @@ def test_the_timeline_draws_every_chart_with_the_periods_alerts_marked(web_as, n
     assert "plotly.min.js" in html and "/static/js/dashboard.js" in html
     charts = figures(html)
     assert list(charts) == ["pain", "neuro", "side_effects", "screens", "exercise_pain", "adherence"]
+    for chart in response.context["charts"]:  # built from the saved rows: only plain JSON, valid for plotly
+        assert_plain_json(chart.figure_dict)
+        go.Figure(chart.figure_dict)
+        assert charts[chart.key] == chart.figure_dict
     for key, figure in charts.items():
         marks = [t for t in figure["data"] if t.get("name") == "Alerts"]
         assert len(marks) == 1, key

@@ -4,23 +4,32 @@ Pain and side effects are the symptoms app's figures (``tracker.symptoms.charts`
 neurological status, screens, exercise pain and adherence. Every chart shares the period's time axis (in
 the site's local time, as the symptoms charts draw it), so the charts line up one above the other, and
 carries the period's alerts as dashed vertical lines with a hover marker (:func:`mark_alerts`).
+
+Figures are plotly JSON as plain dicts, as in the symptoms app (see its module docstring for why).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import plotly.graph_objects as go
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tracker.core.vocab import WALKING_ORDER, WEAKNESS_ORDER, Bladder, Bowel, Instrument, Limb, Severity, Walking
 from tracker.core.vocab import WeaknessLevel as Weakness
-from tracker.symptoms.charts import pain_figure, side_effects_figure
+from tracker.symptoms.charts import (
+    TEMPLATE_NONE,
+    Figure,
+    centred_note,
+    figure,
+    hline,
+    pain_figure,
+    scatter,
+    side_effects_figure,
+)
 
 SEVERITY_COLOURS = {Severity.EMERGENCY: "#b00020", Severity.URGENT: "#8a4b00", Severity.ROUTINE: "#0b5cad"}
 SCREEN_COLOURS = {Instrument.DISTRESS_THERMOMETER: "#6a3d9a", Instrument.PHQ9: "#0b5cad", Instrument.GAD7: "#1b6e2d"}
@@ -47,17 +56,17 @@ class Chart:
     key: str
     title: str
     description: str
-    figure: go.Figure
+    figure: Figure
 
     @property
-    def figure_dict(self) -> dict:
-        """Plain JSON types, for ``json_script`` (which escapes <, > and & for the page)."""
-        return json.loads(self.figure.to_json())
+    def figure_dict(self) -> Figure:
+        """Plain JSON types already, for ``json_script`` (which escapes <, > and & for the page)."""
+        return self.figure
 
 
 def _layout(*, height: int = 280, **extra) -> dict:
     layout = {
-        "template": "none",
+        "template": TEMPLATE_NONE,
         "height": height,
         "margin": {"l": 44, "r": 12, "t": 12, "b": 40},
         "font": FONT,
@@ -72,30 +81,32 @@ def _layout(*, height: int = 280, **extra) -> dict:
     return layout
 
 
-def fit_period(fig: go.Figure, *, start: datetime, end: datetime) -> go.Figure:
+def fit_period(fig: Figure, *, start: datetime, end: datetime) -> Figure:
     """Show exactly the chosen period on the time axis, so every chart of the page lines up."""
-    fig.update_xaxes(range=[local(start), local(end)], type="date")
+    fig["layout"]["xaxis"].update(range=[local(start), local(end)], type="date")
     return fig
 
 
-def mark_alerts(fig: go.Figure, marks: Sequence[AlertMark]) -> go.Figure:
+def mark_alerts(fig: Figure, marks: Sequence[AlertMark]) -> Figure:
     """Each alert as a dashed vertical line at the time of the report, with a hoverable triangle on top."""
     if not marks:
         return fig
-    for mark in marks:
-        fig.add_shape(
-            type="line",
-            xref="x",
-            yref="paper",
-            x0=local(mark.at),
-            x1=local(mark.at),
-            y0=0,
-            y1=1,
-            line={"color": SEVERITY_COLOURS.get(mark.severity, "#4a4a4a"), "width": 2, "dash": "dash"},
-            layer="above",
-        )
-    fig.add_trace(
-        go.Scatter(
+    fig["layout"].setdefault("shapes", []).extend(
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": local(mark.at),
+            "x1": local(mark.at),
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": SEVERITY_COLOURS.get(mark.severity, "#4a4a4a"), "width": 2, "dash": "dash"},
+            "layer": "above",
+        }
+        for mark in marks
+    )
+    fig["data"].append(
+        scatter(
             x=[local(m.at) for m in marks],
             y=[1] * len(marks),
             yaxis="y9",
@@ -110,14 +121,12 @@ def mark_alerts(fig: go.Figure, marks: Sequence[AlertMark]) -> go.Figure:
             hoverinfo="text+x",
         )
     )
-    fig.update_layout(yaxis9={"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True})
+    fig["layout"]["yaxis9"] = {"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True}
     return fig
 
 
-def _empty(fig: go.Figure, message: str) -> None:
-    fig.add_annotation(
-        text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 15, "color": "#4a4a4a"}
-    )
+def _empty(fig: Figure, message: str) -> None:
+    fig["layout"].setdefault("annotations", []).append(centred_note(message))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -145,32 +154,33 @@ def _neuro_rows(checkin) -> dict[str, tuple[int, str]]:
     return rows
 
 
-def neuro_figure(checkins: Sequence, *, start: datetime, end: datetime) -> go.Figure:
+def neuro_figure(checkins: Sequence, *, start: datetime, end: datetime) -> Figure:
     """A status grid: a row per limb's strength, walking, bladder, bowels and numbness; darker is worse."""
-    fig = go.Figure(layout=_layout(height=320, yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True}))
+    fig = figure(_layout(height=320, yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True}))
     if not checkins:
         _empty(fig, _("No check-ins in this period"))
         return fit_period(fig, start=start, end=end)
     ranked = [_neuro_rows(c) for c in checkins]
     names = list(ranked[0])
-    fig.add_trace(
-        go.Heatmap(
-            x=[local(c.recorded_at) for c in checkins],
-            y=names,
-            z=[[r[name][0] for r in ranked] for name in names],
-            text=[[r[name][1] for r in ranked] for name in names],
-            hovertemplate="%{y}: %{text}<br>%{x|%d %b %H:%M}<extra></extra>",
-            zmin=0,
-            zmax=3,
-            colorscale=[[0, "#f1f3f5"], [0.33, "#ffd166"], [0.66, "#f08c00"], [1, "#b00020"]],
-            colorbar={
+    fig["data"].append(
+        {
+            "type": "heatmap",
+            "x": [local(c.recorded_at) for c in checkins],
+            "y": names,
+            "z": [[r[name][0] for r in ranked] for name in names],
+            "text": [[r[name][1] for r in ranked] for name in names],
+            "hovertemplate": "%{y}: %{text}<br>%{x|%d %b %H:%M}<extra></extra>",
+            "zmin": 0,
+            "zmax": 3,
+            "colorscale": [[0, "#f1f3f5"], [0.33, "#ffd166"], [0.66, "#f08c00"], [1, "#b00020"]],
+            "colorbar": {
                 "tickvals": [0, 1, 2, 3],
                 "ticktext": [_("Normal"), _("Mild"), _("Moderate"), _("Severe")],
                 "thickness": 12,
             },
-            xgap=1,
-            ygap=1,
-        )
+            "xgap": 1,
+            "ygap": 1,
+        }
     )
     return fit_period(fig, start=start, end=end)
 
@@ -180,22 +190,23 @@ def neuro_figure(checkins: Sequence, *, start: datetime, end: datetime) -> go.Fi
 # --------------------------------------------------------------------------------------------------
 
 
-def screens_figure(screens: Iterable, *, start: datetime, end: datetime, cutoffs: dict[str, int]) -> go.Figure:
+def screens_figure(screens: Iterable, *, start: datetime, end: datetime, cutoffs: dict[str, int]) -> Figure:
     """Distress thermometer, PHQ-9 and GAD-7 totals, each with its positive-screen cut-off as a dotted line."""
     by_instrument: dict[str, list] = {}
     for screen in screens:
         by_instrument.setdefault(screen.instrument, []).append(screen)
-    fig = go.Figure(
-        layout=_layout(yaxis={"range": [0, 27.5], "fixedrange": True, "title": {"text": _("Total")}, "gridcolor": GRID})
+    fig = figure(
+        _layout(yaxis={"range": [0, 27.5], "fixedrange": True, "title": {"text": _("Total")}, "gridcolor": GRID})
     )
+    cutoff_lines = []
     if not by_instrument:
         _empty(fig, _("No questionnaires in this period"))
     for code, label in Instrument.choices:
         rows = sorted(by_instrument.get(code, []), key=lambda s: s.recorded_at)
         colour = SCREEN_COLOURS[code]
         if rows:
-            fig.add_trace(
-                go.Scatter(
+            fig["data"].append(
+                scatter(
                     x=[local(s.recorded_at) for s in rows],
                     y=[s.total for s in rows],
                     mode="lines+markers",
@@ -205,24 +216,26 @@ def screens_figure(screens: Iterable, *, start: datetime, end: datetime, cutoffs
                 )
             )
             if code in cutoffs:
-                fig.add_hline(y=cutoffs[code], line={"color": colour, "dash": "dot", "width": 1}, layer="below")
+                cutoff_lines.append(
+                    hline(y=cutoffs[code], line={"color": colour, "dash": "dot", "width": 1}, layer="below")
+                )
+    if cutoff_lines:
+        fig["layout"]["shapes"] = cutoff_lines
     return fit_period(fig, start=start, end=end)
 
 
-def exercise_pain_figure(points: Sequence, *, start: datetime, end: datetime, severe: int) -> go.Figure:
+def exercise_pain_figure(points: Sequence, *, start: datetime, end: datetime, severe: int) -> Figure:
     """Pain before and during each logged exercise (0-10); the dotted line is the exercise-pain alert level."""
-    fig = go.Figure(
-        layout=_layout(
-            yaxis={"range": [-0.3, 10.3], "tickvals": list(range(0, 11, 2)), "fixedrange": True, "gridcolor": GRID}
-        )
+    fig = figure(
+        _layout(yaxis={"range": [-0.3, 10.3], "tickvals": list(range(0, 11, 2)), "fixedrange": True, "gridcolor": GRID})
     )
     if not points:
         _empty(fig, _("No exercises logged in this period"))
         return fit_period(fig, start=start, end=end)
     x = [local(p.recorded_at) for p in points]
     names = [p.exercise for p in points]
-    fig.add_trace(
-        go.Scatter(
+    fig["data"] = [
+        scatter(
             x=x,
             y=[p.pain_before for p in points],
             name=_("Before"),
@@ -230,10 +243,8 @@ def exercise_pain_figure(points: Sequence, *, start: datetime, end: datetime, se
             marker={"color": "#0b5cad", "size": 8},
             customdata=names,
             hovertemplate="%{customdata}: %{y}/10<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
+        ),
+        scatter(
             x=x,
             y=[p.pain_during for p in points],
             name=_("During"),
@@ -241,33 +252,32 @@ def exercise_pain_figure(points: Sequence, *, start: datetime, end: datetime, se
             marker={"color": "#b00020", "size": 9, "symbol": "triangle-up"},
             customdata=names,
             hovertemplate="%{customdata}: %{y}/10<extra></extra>",
-        )
-    )
-    fig.add_hline(y=severe, line={"color": "#b00020", "dash": "dot", "width": 1}, layer="below")
+        ),
+    ]
+    fig["layout"]["shapes"] = [hline(y=severe, line={"color": "#b00020", "dash": "dot", "width": 1}, layer="below")]
     return fit_period(fig, start=start, end=end)
 
 
-def adherence_figure(weeks: Sequence, *, start: datetime, end: datetime) -> go.Figure:
+def adherence_figure(weeks: Sequence, *, start: datetime, end: datetime) -> Figure:
     """Share of each week's prescribed exercises done (weeks with nothing prescribed are left out)."""
     shown = [w for w in weeks if w.percent is not None]
-    fig = go.Figure(
-        layout=_layout(
-            yaxis={"range": [0, 105], "ticksuffix": "%", "fixedrange": True, "gridcolor": GRID}, showlegend=False
-        )
+    fig = figure(
+        _layout(yaxis={"range": [0, 105], "ticksuffix": "%", "fixedrange": True, "gridcolor": GRID}, showlegend=False)
     )
     if not shown:
         _empty(fig, _("No exercises prescribed in this period"))
         return fit_period(fig, start=start, end=end)
-    fig.add_trace(
-        go.Bar(
-            x=[_week_middle(w.week_start) for w in shown],
-            y=[w.percent for w in shown],
-            customdata=[[w.done, w.prescribed] for w in shown],
-            name=_("Exercises done"),
-            marker={"color": "#1b6e2d"},
-            width=[5 * 24 * 3600 * 1000] * len(shown),
-            hovertemplate=_("%{y}% (%{customdata[0]} of %{customdata[1]})") + "<extra></extra>",
-        )
+    fig["data"].append(
+        {
+            "type": "bar",
+            "x": [_week_middle(w.week_start) for w in shown],
+            "y": [w.percent for w in shown],
+            "customdata": [[w.done, w.prescribed] for w in shown],
+            "name": _("Exercises done"),
+            "marker": {"color": "#1b6e2d"},
+            "width": [5 * 24 * 3600 * 1000] * len(shown),
+            "hovertemplate": _("%{y}% (%{customdata[0]} of %{customdata[1]})") + "<extra></extra>",
+        }
     )
     return fit_period(fig, start=start, end=end)
 

@@ -9,15 +9,21 @@ Used on the patient's own history page and the staff pages (the patient timeline
 Each figure is sized for a phone (no mode bar, no zooming by accident, legend under the plot) and its
 JSON is safe to put inside a <script type="application/json"> element. No patient names or free text
 go into a figure, only the numbers and the plain-language labels of the vocabularies.
+
+A figure is plotly's JSON built as plain dicts and lists ({"data": [traces with "type"], "layout": {...}}),
+not ``plotly.graph_objects``: validating through graph objects and serialising back cost more than the rest
+of a page. tests/dashboard/test_plotly_figures.py passes every figure through ``go.Figure`` so plotly's
+validator still rejects a misspelt or invalid property.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
+from typing import Any
 
-import plotly.graph_objects as go
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +46,11 @@ SIDE_EFFECT_COLOURS = {
 PAIN_NOW_COLOUR = "#0b5cad"
 PAIN_WORST_COLOUR = "#b00020"
 WALKING_COLOUR = "#1a1a1a"
+# What plotly's own template "none" serialises to: no styling beyond the figure's own (its default template
+# would add some 10 kB to every figure).
+TEMPLATE_NONE = {"data": {"scatter": [{"type": "scatter"}]}}
+
+Figure = dict[str, Any]  # plotly JSON of one figure: {"data": [...], "layout": {...}}, plain JSON types only
 
 
 @dataclass(frozen=True)
@@ -50,15 +61,46 @@ class Chart:
     figure_json: str  # plotly JSON ({"data": [...], "layout": {...}}), safe inside <script>
 
 
-def _times(checkins: Sequence, tz: tzinfo | None) -> list:
+def _times(checkins: Sequence, tz: tzinfo | None) -> list[str]:
     tz = tz or timezone.get_default_timezone()
     # Plotly reads naive local times as wall-clock times, which is what a patient expects to see.
-    return [timezone.localtime(c.recorded_at, tz).replace(tzinfo=None) for c in checkins]
+    return [timezone.localtime(c.recorded_at, tz).replace(tzinfo=None).isoformat() for c in checkins]
+
+
+def figure(layout: dict, data: list | None = None) -> Figure:
+    return {"data": data or [], "layout": layout}
+
+
+def scatter(**attributes) -> dict:
+    return {"type": "scatter", **attributes}
+
+
+def hrect(*, y0: float, y1: float, **style) -> dict:
+    """A band across the whole width of the plot, as plotly's ``add_hrect`` draws it."""
+    return {"type": "rect", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y0, "y1": y1, **style}
+
+
+def hline(*, y: float, **style) -> dict:
+    """A line across the whole width of the plot, as plotly's ``add_hline`` draws it."""
+    return {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y, **style}
+
+
+def centred_note(message: str) -> dict:
+    """An annotation in the middle of an empty plot."""
+    return {
+        "text": message,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.5,
+        "y": 0.5,
+        "showarrow": False,
+        "font": {"size": 15, "color": "#4a4a4a"},
+    }
 
 
 def _layout(**extra) -> dict:
     layout = {
-        "template": "none",
+        "template": TEMPLATE_NONE,
         "height": 300,
         "margin": {"l": 44, "r": 12, "t": 12, "b": 40},
         "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14, "color": "#1a1a1a"},
@@ -81,24 +123,29 @@ def _layout(**extra) -> dict:
     return layout
 
 
-def _empty(fig: go.Figure, message: str) -> None:
-    fig.add_annotation(
-        text=message, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False, font={"size": 15, "color": "#4a4a4a"}
-    )
-    fig.update_xaxes(visible=False)
+def _empty(fig: Figure, message: str) -> Figure:
+    fig["layout"].setdefault("annotations", []).append(centred_note(message))
+    fig["layout"]["xaxis"]["visible"] = False
+    return fig
 
 
-def _safe_json(fig: go.Figure) -> str:
-    """The figure's JSON, with <, > and & escaped so it cannot close the <script> element holding it."""
-    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def safe_json(fig: Figure) -> str:
+    """The figure's JSON, with <, > and & escaped so it cannot close the <script> element holding it.
+
+    ``json.dumps`` refuses anything that is not plain JSON (a lazy translation, a datetime), so nothing
+    unexpected reaches the page."""
+    text = json.dumps(fig, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
+def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figure:
     """Pain now and worst pain in 24 hours over time, with the mild / moderate / severe bands shaded."""
     x = _times(checkins, tz)
     band_names = {"mild": _("Mild"), "moderate": _("Moderate"), "severe": _("Severe")}
-    fig = go.Figure(
-        layout=_layout(
+    fig = figure(
+        _layout(
+            # Room at the right for the band names, on a second axis so they never sit on top of the data.
+            margin={"l": 44, "r": 72, "t": 12, "b": 40},
             yaxis={
                 "range": [-0.3, 10.3],
                 "tickvals": list(range(0, 11, 2)),
@@ -106,38 +153,31 @@ def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
                 "title": {"text": _("Pain (0-10)")},
                 "gridcolor": "#e4e7eb",
                 "zeroline": False,
-            }
+            },
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "range": [-0.3, 10.3],
+                "fixedrange": True,
+                "showgrid": False,
+                "zeroline": False,
+                "tickvals": [(low + high) / 2 for _name, low, high, _colour in PAIN_BANDS],
+                "ticktext": [band_names[name] for name, *_rest in PAIN_BANDS],
+                "tickfont": {"size": 12, "color": "#4a4a4a"},
+                "ticks": "",
+            },
+            shapes=[
+                hrect(y0=low - 0.5, y1=high + 0.5, fillcolor=colour, line={"width": 0}, layer="below")
+                for _name, low, high, colour in PAIN_BANDS
+            ],
         )
-    )
-    for _name, low, high, colour in PAIN_BANDS:
-        fig.add_hrect(y0=low - 0.5, y1=high + 0.5, fillcolor=colour, line_width=0, layer="below")
-    # The band names on a second axis at the right, so they never sit on top of the data.
-    fig.update_layout(
-        margin={"r": 72},
-        yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "range": [-0.3, 10.3],
-            "fixedrange": True,
-            "showgrid": False,
-            "zeroline": False,
-            "tickvals": [(low + high) / 2 for _name, low, high, _colour in PAIN_BANDS],
-            "ticktext": [band_names[name] for name, *_rest in PAIN_BANDS],
-            "tickfont": {"size": 12, "color": "#4a4a4a"},
-            "ticks": "",
-        },
     )
     if not checkins:
-        _empty(fig, _("No check-ins yet"))
-        return fig
-    # Plotly draws an axis only when a trace uses it: an invisible point puts the band names on.
-    fig.add_trace(
-        go.Scatter(
-            x=x[:1], y=[0], yaxis="y2", mode="markers", marker={"opacity": 0}, showlegend=False, hoverinfo="skip"
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
+        return _empty(fig, _("No check-ins yet"))
+    fig["data"] = [
+        # Plotly draws an axis only when a trace uses it: an invisible point puts the band names on.
+        scatter(x=x[:1], y=[0], yaxis="y2", mode="markers", marker={"opacity": 0}, showlegend=False, hoverinfo="skip"),
+        scatter(
             x=x,
             y=[c.pain_worst_24h for c in checkins],
             name=_("Worst in 24 hours"),
@@ -145,10 +185,8 @@ def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
             line={"color": PAIN_WORST_COLOUR, "width": 2, "dash": "dot"},
             marker={"size": 7, "symbol": "triangle-up"},
             hovertemplate="%{y}/10",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
+        ),
+        scatter(
             x=x,
             y=[c.pain_now for c in checkins],
             name=_("Pain now"),
@@ -156,17 +194,17 @@ def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
             line={"color": PAIN_NOW_COLOUR, "width": 3},
             marker={"size": 8},
             hovertemplate="%{y}/10",
-        )
-    )
+        ),
+    ]
     return fig
 
 
-def side_effects_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
+def side_effects_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figure:
     """Each treatment side effect reported in the period (0 none to 4 very severe) over time."""
     x = _times(checkins, tz)
     levels = [_("None"), _("Mild"), _("Moderate"), _("Severe"), _("Very severe")]
-    fig = go.Figure(
-        layout=_layout(
+    fig = figure(
+        _layout(
             yaxis={
                 "range": [-0.2, 4.2],
                 "tickvals": list(range(5)),
@@ -187,12 +225,11 @@ def side_effects_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.F
     }
     reported = [name for name in SIDE_EFFECT_FIELDS if any(getattr(c, name) for c in checkins)]
     if not reported:
-        _empty(fig, _("No side effects reported") if checkins else _("No check-ins yet"))
-        return fig
+        return _empty(fig, _("No side effects reported") if checkins else _("No check-ins yet"))
     for name in reported:
         values = [getattr(c, name) for c in checkins]
-        fig.add_trace(
-            go.Scatter(
+        fig["data"].append(
+            scatter(
                 x=x,
                 y=values,
                 name=short_names[name],
@@ -206,7 +243,7 @@ def side_effects_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.F
     return fig
 
 
-def walking_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure:
+def walking_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figure:
     """How the patient walked over time (as usual, unsteady, needs help, cannot), with falls marked."""
     x = _times(checkins, tz)
     short = {
@@ -215,8 +252,8 @@ def walking_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure
         Walking.NEEDS_AID: _("Needs help"),
         Walking.UNABLE: _("Cannot walk"),
     }
-    fig = go.Figure(
-        layout=_layout(
+    fig = figure(
+        _layout(
             yaxis={
                 "range": [-0.3, 3.3],
                 "tickvals": list(range(4)),
@@ -229,10 +266,9 @@ def walking_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure
         )
     )
     if not checkins:
-        _empty(fig, _("No check-ins yet"))
-        return fig
-    fig.add_trace(
-        go.Scatter(
+        return _empty(fig, _("No check-ins yet"))
+    fig["data"].append(
+        scatter(
             x=x,
             y=[WALKING_ORDER[c.walking] for c in checkins],
             name=_("Walking"),
@@ -245,8 +281,8 @@ def walking_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> go.Figure
     )
     falls = [(when, c) for when, c in zip(x, checkins, strict=True) if c.falls]
     if falls:
-        fig.add_trace(
-            go.Scatter(
+        fig["data"].append(
+            scatter(
                 x=[when for when, _c in falls],
                 y=[WALKING_ORDER[c.walking] for _when, c in falls],
                 name=_("Fall"),
@@ -266,18 +302,18 @@ def history_charts(checkins: Sequence, *, tz: tzinfo | None = None) -> list[Char
             name="pain",
             title=_("Pain"),
             description=_("Pain now and the worst pain in the last 24 hours, 0 to 10, at each check-in."),
-            figure_json=_safe_json(pain_figure(checkins, tz=tz)),
+            figure_json=safe_json(pain_figure(checkins, tz=tz)),
         ),
         Chart(
             name="side_effects",
             title=_("Treatment side effects"),
             description=_("How bad each side effect was, from none to very severe, at each check-in."),
-            figure_json=_safe_json(side_effects_figure(checkins, tz=tz)),
+            figure_json=safe_json(side_effects_figure(checkins, tz=tz)),
         ),
         Chart(
             name="walking",
             title=_("Walking"),
             description=_("Walking at each check-in, from as usual to cannot walk; a cross marks a fall."),
-            figure_json=_safe_json(walking_figure(checkins, tz=tz)),
+            figure_json=safe_json(walking_figure(checkins, tz=tz)),
         ),
     ]

@@ -1,0 +1,158 @@
+"""Every figure the app builds is valid plotly JSON, as plotly's own validator judges it.
+
+The figures are plain dicts (tracker.symptoms.charts and tracker.dashboard.charts), so nothing checks their
+property names while the pages are served; here each one goes through ``plotly.graph_objects.Figure``,
+which raises on a misspelt or invalid property or value. Built from unsaved model instances: no database.
+"""
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from tracker.alerts.models import Alert
+from tracker.alerts.rules import thresholds_from_settings
+from tracker.dashboard.charts import (
+    CHART_ORDER,
+    DEFAULT_ORDER,
+    adherence_figure,
+    exercise_pain_figure,
+    neuro_figure,
+    screens_figure,
+    timeline_charts,
+)
+from tracker.dashboard.timeline import Timeline
+from tracker.psych.models import Screen
+from tracker.rehab.rules import WeekAdherence
+from tracker.rehab.selectors import PainPoint
+from tracker.symptoms.charts import (
+    TEMPLATE_NONE,
+    history_charts,
+    pain_figure,
+    scatter,
+    side_effects_figure,
+    walking_figure,
+)
+from tracker.symptoms.models import CheckIn
+
+START = datetime(2026, 11, 1, tzinfo=UTC)
+END = START + timedelta(days=14)
+
+
+def checkins():
+    quiet = {"pain_now": 2, "pain_worst_24h": 3}
+    return [
+        CheckIn(recorded_at=START + timedelta(days=1, microseconds=250), **quiet),
+        CheckIn(
+            recorded_at=START + timedelta(days=2, hours=7),
+            pain_now=6,
+            pain_worst_24h=9,
+            walking="unsteady",
+            falls=2,
+            weakness_left_leg="moderate",
+            numbness=["saddle"],
+            bladder="retention",
+            fatigue=2,
+            skin_reaction=4,
+        ),
+        CheckIn(recorded_at=START + timedelta(days=4), walking="unable", bowel="incontinence", nausea=1, **quiet),
+    ]
+
+
+def screens():
+    return [
+        Screen(instrument=instrument, recorded_at=START + timedelta(days=day), total=total)
+        for instrument, day, total in (("distress_thermometer", 1, 6), ("phq9", 2, 12), ("gad7", 3, 4), ("phq9", 5, 9))
+    ]
+
+
+def exercise_pain():
+    return [PainPoint(START + timedelta(days=3), date(2026, 11, 4), "Bridge", 2, 8, True)]
+
+
+def weeks():
+    return [WeekAdherence(date(2026, 10, 26), 0, 0), WeekAdherence(date(2026, 11, 2), 7, 5)]
+
+
+def alerts():
+    return [
+        Alert(rule="pain_escalation", severity="urgent", reported_at=START + timedelta(days=2, hours=8)),
+        Alert(rule="neuro_deficit", severity="emergency", reported_at=START + timedelta(days=3)),
+    ]
+
+
+def every_figure():
+    """(name, figure) for each chart function with data and empty, and each role's timeline."""
+    thresholds = thresholds_from_settings()
+    cutoffs = {"distress_thermometer": 4, "phq9": 10, "gad7": 10}
+    period = {"start": START, "end": END}
+    no_side_effects = [CheckIn(recorded_at=START, pain_now=1, pain_worst_24h=1)]
+    for label, rows in (("data", checkins()), ("no side effects", no_side_effects), ("empty", [])):
+        yield f"pain, {label}", pain_figure(rows, tz=UTC)
+        yield f"side effects, {label}", side_effects_figure(rows, tz=UTC)
+        yield f"walking, {label}", walking_figure(rows, tz=UTC)
+        for chart in history_charts(rows, tz=UTC):
+            yield f"history {chart.name}, {label}", json.loads(chart.figure_json)
+        yield f"neuro, {label}", neuro_figure(rows, **period)
+    yield "screens, data", screens_figure(screens(), cutoffs=cutoffs, **period)
+    yield "screens, empty", screens_figure([], cutoffs=cutoffs, **period)
+    yield "exercise pain, data", exercise_pain_figure(exercise_pain(), severe=7, **period)
+    yield "exercise pain, empty", exercise_pain_figure([], severe=7, **period)
+    yield "adherence, data", adherence_figure(weeks(), **period)
+    yield "adherence, empty", adherence_figure(weeks()[:1], **period)
+    full = Timeline(
+        checkins=checkins(), screens=screens(), alerts=alerts(), exercise_pain=exercise_pain(), adherence=weeks()
+    )
+    for label, timeline in (("data", full), ("empty", Timeline())):
+        for role in (*CHART_ORDER, "nurse"):
+            charts = timeline_charts(timeline, role=role, thresholds=thresholds, **period)
+            assert [c.key for c in charts] == list(CHART_ORDER.get(role, DEFAULT_ORDER))
+            for chart in charts:
+                yield f"timeline {chart.key} for a {role}, {label}", chart.figure_dict
+
+
+FIGURES = list(every_figure())
+
+
+def assert_plain_json(value, where="figure"):
+    """Only the types JSON has: no datetimes, lazy translations, decimals or tuples for the encoder to guess at."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert type(key) is str, f"{where}: key {key!r}"
+            assert_plain_json(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            assert_plain_json(item, f"{where}[{index}]")
+    else:
+        assert value is None or type(value) in (str, int, float, bool), f"{where}: {type(value).__name__} {value!r}"
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[name for name, _figure in FIGURES])
+def test_each_figure_is_plain_json_that_plotly_accepts_as_it_is(name, figure):
+    assert_plain_json(figure)
+    assert figure["layout"]["template"] == TEMPLATE_NONE
+    assert all("type" in trace for trace in figure["data"])
+    validated = go.Figure(figure)  # raises ValueError on any invalid property or value
+    # Plotly had nothing to add, drop or coerce: the page gets what plotly itself would have sent.
+    assert json.loads(validated.to_json()) == figure
+
+
+def test_the_figures_cover_every_chart_with_data_and_empty():
+    names = {name for name, _figure in FIGURES}
+    for chart in ("pain", "side effects", "walking", "neuro", "screens", "exercise pain", "adherence"):
+        assert {f"{chart}, data", f"{chart}, empty"} <= names
+    with_data = [f for name, f in FIGURES if name.startswith("timeline") and name.endswith("data")]
+    assert len(with_data) == 18 and all(f["data"] and f["data"][-1]["name"] == "Alerts" for f in with_data)
+
+
+def test_the_template_is_plotlys_own_none_template():
+    assert pio.templates["none"].to_plotly_json() == TEMPLATE_NONE
+
+
+def test_plotlys_validator_rejects_a_misspelt_property():
+    with pytest.raises(ValueError, match="colour"):
+        go.Figure({"data": [scatter(x=[1], y=[1], colour="red")], "layout": {}})
+    with pytest.raises(ValueError):
+        go.Figure({"data": [], "layout": {"xaxis": {"type": "calendar"}}})
