@@ -189,7 +189,7 @@ def sweep_once(stack: harness.Stack) -> dict[str, dict]:
     timings, followups, summaries = {}, {}, {}
     for name in settings.TRACKER_PERIODIC_JOBS:
         started = time.perf_counter()
-        summaries[name] = run_job.apply_async(args=[name]).get(timeout=1800)
+        summaries[name] = run_job.apply_async(args=[name], ignore_result=False).get(timeout=1800)
         timings[name] = time.perf_counter() - started
         stack.wait_for_queue_to_drain(timeout=1800)
         followups[name] = time.perf_counter() - started - timings[name]

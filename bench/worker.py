@@ -8,7 +8,7 @@ from config.celery import app
 __all__ = ["app", "noop"]
 
 
-@app.task(name="bench.noop")
+@app.task(name="bench.noop", ignore_result=False)  # its result is waited on
 def noop() -> None:
     """Does nothing: its round trip is the floor of any background work."""
     return None

@@ -247,23 +247,30 @@ def private_redis(tmp_path):
 def celery_app_broker():
     """celery_app_broker(url): point this process's Celery app at another broker until the test ends."""
     from config.celery import app
+    from config.settings.base import REDIS_BROKER_OPTIONS
 
     # The app reads Django's CELERY_* settings (namespace "CELERY"), so override those keys.
     saved = {
         "CELERY_BROKER_URL": app.conf.broker_url,
         "CELERY_BROKER_TRANSPORT_OPTIONS": app.conf.broker_transport_options,
+        "CELERY_RESULT_BACKEND": app.conf.result_backend,
     }
 
     def _reset_pools():
         # Drop this app's references; kombu's global pool registry keeps one pool per broker URL.
         app._pool = None
         app.amqp._producer_pool = None
+        # ... and the result store client, made again from the settings when next used.
+        app._backend_cache = None
+        app._local.__dict__.pop("backend", None)
 
     def point(url: str) -> None:
         _reset_pools()
+        # As in production: the broker and the result store are the same Redis, with the same options.
         app.conf.update(
             CELERY_BROKER_URL=url,
-            CELERY_BROKER_TRANSPORT_OPTIONS={"socket_connect_timeout": 2, "socket_timeout": 5},
+            CELERY_BROKER_TRANSPORT_OPTIONS=REDIS_BROKER_OPTIONS,
+            CELERY_RESULT_BACKEND=url,
         )
         assert app.connection_for_write().as_uri().startswith(url.split("/")[0])
 
