@@ -78,6 +78,8 @@ def test_the_timeline_draws_every_chart_with_the_periods_alerts_marked(web_as, n
     assert pain["Pain now"] == [3, 4, 8, 5]  # the check-in of 60 days ago is outside the period
     heat = charts["neuro"]["data"][0]
     assert heat["type"] == "heatmap" and max(heat["z"][heat["y"].index("Left leg")]) == 2
+    assert heat["text"][heat["y"].index("Left leg")][-1] == "Hard to lift, grip or stand on"  # the hover words
+    assert heat["text"][heat["y"].index("Walking")][-1] == "I need a stick, frame or someone's arm"
     assert [t["y"] for t in charts["screens"]["data"] if t.get("name") == "Distress thermometer"] == [[7]]
     during = [t["y"] for t in charts["exercise_pain"]["data"] if t.get("name") == "During"]
     assert during == [[8]]

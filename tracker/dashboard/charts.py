@@ -137,20 +137,33 @@ _BLADDER_RANK = {Bladder.NORMAL: 0, Bladder.URGENCY: 1, Bladder.RETENTION: 3, Bl
 _BOWEL_RANK = {Bowel.NORMAL: 0, Bowel.CONSTIPATION: 1, Bowel.INCONTINENCE: 3}
 
 
-def _neuro_rows(checkin) -> dict[str, tuple[int, str]]:
+def _neuro_words() -> dict:
+    """The plain words of the grid, translated once per figure rather than once per check-in."""
+    return {
+        "limbs": [(limb, str(label)) for limb, label in Limb.choices],
+        "weakness": {level: str(label) for level, label in Weakness.choices},
+        "walking": {level: str(label) for level, label in Walking.choices},
+        "bladder": {level: str(label) for level, label in Bladder.choices},
+        "bowel": {level: str(label) for level, label in Bowel.choices},
+        "rows": {"walking": _("Walking"), "bladder": _("Bladder"), "bowel": _("Bowels"), "numbness": _("Numbness")},
+        "none": _("None"),
+    }
+
+
+def _neuro_rows(checkin, words: dict) -> dict[str, tuple[int, str]]:
     """Each neurological row of one check-in as (0-3 for the colour, the plain words for the hover)."""
-    weakness = dict(Weakness.choices)
     rows = {}
-    for limb, label in Limb.choices:
+    for limb, label in words["limbs"]:
         level = getattr(checkin, f"weakness_{limb}")
-        rows[str(label)] = (WEAKNESS_ORDER.get(level, 0), str(weakness.get(level, level)))
-    rows[_("Walking")] = (WALKING_ORDER.get(checkin.walking, 0), str(dict(Walking.choices).get(checkin.walking, "")))
-    rows[_("Bladder")] = (_BLADDER_RANK.get(checkin.bladder, 0), str(dict(Bladder.choices).get(checkin.bladder, "")))
-    rows[_("Bowels")] = (_BOWEL_RANK.get(checkin.bowel, 0), str(dict(Bowel.choices).get(checkin.bowel, "")))
+        rows[label] = (WEAKNESS_ORDER.get(level, 0), words["weakness"].get(level, str(level)))
+    names = words["rows"]
+    rows[names["walking"]] = (WALKING_ORDER.get(checkin.walking, 0), words["walking"].get(checkin.walking, ""))
+    rows[names["bladder"]] = (_BLADDER_RANK.get(checkin.bladder, 0), words["bladder"].get(checkin.bladder, ""))
+    rows[names["bowel"]] = (_BOWEL_RANK.get(checkin.bowel, 0), words["bowel"].get(checkin.bowel, ""))
     numb = list(checkin.numbness or [])
     # Saddle numbness is a cauda equina sign: always the darkest cell.
     rank = 3 if "saddle" in numb else min(len(numb), 2)
-    rows[_("Numbness")] = (rank, ", ".join(numb) if numb else _("None"))
+    rows[names["numbness"]] = (rank, ", ".join(numb) if numb else words["none"])
     return rows
 
 
@@ -160,7 +173,8 @@ def neuro_figure(checkins: Sequence, *, start: datetime, end: datetime) -> Figur
     if not checkins:
         _empty(fig, _("No check-ins in this period"))
         return fit_period(fig, start=start, end=end)
-    ranked = [_neuro_rows(c) for c in checkins]
+    words = _neuro_words()
+    ranked = [_neuro_rows(c, words) for c in checkins]
     names = list(ranked[0])
     fig["data"].append(
         {
