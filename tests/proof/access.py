@@ -129,23 +129,3 @@ def fill(route: Route, demo: Demo):
         return {"pk": p.pk}, p
     assert "<" not in route.route, f"tests/proof/access.py does not know how to fill {route.route}"
     return {}, p
-
-
-def owned_ids(route: str, owner) -> set[int]:
-    """Ids of the owner's objects that a list endpoint (route without its query) returns."""
-    from tracker.alerts.models import Alert
-    from tracker.psych.models import ContentDelivery, ProgrammeAssignment, Referral, Screen
-    from tracker.rehab.models import ExerciseLog, ExercisePlan
-    from tracker.symptoms.models import CheckIn
-
-    model = {
-        "api/v1/checkins/": CheckIn,
-        "api/v1/screens/": Screen,
-        "api/v1/content/": ContentDelivery,
-        "api/v1/plans/": ExercisePlan,
-        "api/v1/exercise-logs/": ExerciseLog,
-        "api/v1/alerts/": Alert,
-        "api/v1/referrals/": Referral,
-        "api/v1/programme-assignments/": ProgrammeAssignment,
-    }.get(route)
-    return set(model.objects.filter(patient=owner).values_list("pk", flat=True)) if model else set()

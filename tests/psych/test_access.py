@@ -43,10 +43,10 @@ CONTACT = {"contacted_at": "NOW", "outcome": "no_need"}
 
 API = [
     ("get", "/api/v1/screens/", None, row("401 200 200 400 400 400 400 400 400")),
-    ("get", "/api/v1/screens/?patient={patient}", None, row("401 200 200 200 200 200 200 404 200")),
+    ("get", "/api/v1/screens/?patient={patient}", None, row("401 200 404 200 200 200 200 404 200")),
     ("post", "/api/v1/screens/", SCREEN, row("401 201 201 403 403 403 403 403 403")),
     ("get", "/api/v1/screens/due/", None, row("401 200 200 403 403 403 403 403 403")),
-    ("get", "/api/v1/content/?patient={patient}", None, row("401 200 200 200 200 200 200 404 200")),
+    ("get", "/api/v1/content/?patient={patient}", None, row("401 200 404 200 200 200 200 404 200")),
     ("post", "/api/v1/content/{delivery}/complete/", {}, row("401 200 404 403 403 403 403 403 403")),
     ("get", "/api/v1/referrals/?patient={patient}", None, row("401 403 403 200 200 200 200 404 200")),
     ("post", "/api/v1/referrals/", REFERRAL, row("401 403 403 201 201 201 201 404 201")),

@@ -36,7 +36,10 @@ from tracker.psych.models import Programme, ProgrammeModule, Screen
 
 CAN_ACT = (*CLINICIAN_ROLES, Role.ADMIN)
 PATIENT_PARAM = OpenApiParameter(
-    "patient", OpenApiTypes.INT, description="Staff: the patient (required). Patients: ignored; they get their own."
+    "patient",
+    OpenApiTypes.INT,
+    description="Staff: the patient (required; on their care team, else 404). Patients may leave it out (they "
+    "only ever get their own); naming another patient is 404, as for check-ins.",
 )
 
 
@@ -45,9 +48,13 @@ def _drf_error(exc: DjangoValidationError) -> ValidationError:
 
 
 def _patient_from_query(request, target: str):
-    """Patients: themselves. Staff: ?patient=<id> in their reach (404 otherwise), audit-logged."""
+    """Patients: themselves (naming anyone else is 404). Staff: ?patient=<id> in their reach (404 otherwise),
+    audit-logged."""
     patient = patient_of(request.user)
     if patient is not None:
+        requested = request.query_params.get("patient")
+        if requested not in (None, "") and requested != str(patient.pk):
+            raise Http404("No such patient.")
         return patient
     patient_id = request.query_params.get("patient")
     if not patient_id:
