@@ -15,7 +15,7 @@ from django.utils import timezone
 from tracker.accounts.models import PatientProfile
 from tracker.alerts.rules import CheckInFacts, Thresholds, thresholds_from_settings
 from tracker.core.vocab import CheckinSchedule
-from tracker.symptoms.models import CheckIn
+from tracker.symptoms.models import FACT_FIELDS, CheckIn, checkin_facts
 
 # A weekly check-in is due again this many local days after the last one.
 WEEKLY_PERIOD_DAYS = 7
@@ -32,25 +32,26 @@ def checkin_previous(patient: PatientProfile, *, before: datetime) -> CheckIn | 
 
 
 def checkin_history_facts(
-    patient: PatientProfile, *, before: datetime, thresholds: Thresholds | None = None
+    patient: PatientProfile | int, *, before: datetime, thresholds: Thresholds | None = None
 ) -> list[CheckInFacts]:
     """The earlier check-ins the check-in rules need, as facts, oldest first.
 
     That is every check-in recorded in the `pain_baseline_days` (7) days before `before` (the pain
     baseline window of `tracker.alerts.rules.pain_baseline`) plus the latest one before `before` even
     when it is older than that (the "previous check-in"). Pass the result as `earlier` to
-    `tracker.alerts.rules.evaluate_checkin(current, earlier, t)`. One query, two when the window is empty.
+    `tracker.alerts.rules.evaluate_checkin(current, earlier, t)`. `patient` may be a profile or its id.
+    One query, two when the window is empty; only the columns the rules read, no model instances.
     """
     t = thresholds or thresholds_from_settings()
-    window = list(
-        checkins_of(patient).filter(
-            recorded_at__gte=before - timedelta(days=t.pain_baseline_days), recorded_at__lt=before
-        )
+    earlier = (
+        CheckIn.objects.filter(patient=patient, recorded_at__lt=before)
+        .order_by("-recorded_at", "-id")
+        .values(*FACT_FIELDS)
     )
+    window = list(earlier.filter(recorded_at__gte=before - timedelta(days=t.pain_baseline_days)))
     if not window:
-        previous = checkin_previous(patient, before=before)
-        window = [previous] if previous is not None else []
-    return [checkin.to_facts() for checkin in reversed(window)]
+        window = list(earlier[:1])
+    return [checkin_facts(row) for row in reversed(window)]
 
 
 def checkins_between(patient: PatientProfile, *, start: datetime, end: datetime | None = None) -> list[CheckIn]:
