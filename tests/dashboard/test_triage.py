@@ -11,6 +11,7 @@ from tests.factories import AlertFactory, PatientFactory
 from tracker.alerts.models import Alert
 from tracker.audit.models import AuditAction, AuditLog
 from tracker.core.vocab import AlertStatus, Role
+from tracker.dashboard.views import TRIAGE_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -233,9 +234,9 @@ def _queue_with(count, nurse):
     )
 
 
-# session, user, unread notifications (context processor), the page's count and rows, the audit insert,
-# and the counts aggregate.
-TRIAGE_QUERIES = 7
+# session, user, unread notifications (context processor), the counts aggregate (which is also the whole
+# queue's count for the pager), the page's rows and the audit insert; a filter adds the filtered count.
+TRIAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("patients", [3, 30])
@@ -246,7 +247,11 @@ def test_the_queue_runs_a_fixed_number_of_queries_however_many_patients_and_aler
     client = web_as(nurse)
     with django_assert_num_queries(TRIAGE_QUERIES):
         response = client.get(TRIAGE)
-    assert len(response.context["page"].object_list) == min(2 * patients + 1, 50)
+    assert len(response.context["page"].object_list) == min(2 * patients + 1, TRIAGE_PAGE_SIZE)
+    assert response.context["page"].paginator.count == 2 * patients + 1
+    with django_assert_num_queries(TRIAGE_QUERIES + 1):
+        response = client.get(TRIAGE, {"status": "open"})
+    assert response.context["page"].paginator.count == Alert.objects.filter(status="open").count()
 
 
 @pytest.mark.parametrize("patients", [3, 30])

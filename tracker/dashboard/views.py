@@ -38,7 +38,7 @@ from tracker.dashboard.forms import (
 from tracker.dashboard.panel import panel_page
 from tracker.dashboard.timeline import period_ending, timeline_for
 
-TRIAGE_PAGE_SIZE = 50
+TRIAGE_PAGE_SIZE = 25
 PANEL_PAGE_SIZE = 50
 HOME_PREVIEW_SIZE = 5
 
@@ -88,15 +88,17 @@ def triage(request):
     values, problems = cleaned_or_defaults(form) if request.GET else ({}, [])
     _warn(request, problems)
     filters = {key: values.get(key) or None for key in ("severity", "rule", "status")}
-    page = Paginator(selectors.triage_queue(request.user, **filters), TRIAGE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    counts = selectors.triage_counts(request.user)
+    paginator = Paginator(selectors.triage_queue(request.user, **filters), TRIAGE_PAGE_SIZE)
+    if not any(filters.values()):
+        paginator.count = counts["total"]  # the whole queue: already counted, no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     _audit_alert_patients(request.user, page.object_list, "triage queue")
     context = {
         "page": page,
         "form": form,
         "filtered": any(filters.values()),
-        "counts": selectors.triage_counts(request.user),
+        "counts": counts,
         "poll_seconds": settings.TRACKER_TRIAGE_POLL_SECONDS,
         "outcome_options": _outcome_options(),
         "now": timezone.now(),
