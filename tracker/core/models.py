@@ -12,7 +12,10 @@ class Submission(models.Model):
     Concrete models add a partial index on it (see `pending_evaluation_index`).
     """
 
-    patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: every concrete model has a composite index that starts with the patient
+    # (which serves the foreign key too), so a second one would only slow inserts and tempt the
+    # planner into scanning all of a patient's history to filter it by time.
+    patient = models.ForeignKey("accounts.PatientProfile", on_delete=models.CASCADE, related_name="+", db_index=False)
     client_id = models.UUIDField(_("client id"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
