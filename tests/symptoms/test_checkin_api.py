@@ -1,6 +1,7 @@
 """POST /api/v1/checkins/ (API.md "Check-ins"): every field's valid and invalid values, recorded_at,
 idempotent client_id, and the advice in the response."""
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -399,7 +400,46 @@ def test_a_check_in_costs_a_few_queries_however_long_the_history(
 ):
     for day in range(60):
         make_checkin(patient, days_ago=day + 1)
-    # token, patient, client_id lookup, insert, the 7-day history for the advice (+ transaction statements)
-    with django_assert_max_num_queries(8):
+    # token with user and patient profile, insert (in a savepoint: + 2 statements), the 7-day history for
+    # the advice. No client_id lookup: the unique constraint decides.
+    with django_assert_max_num_queries(5):
         response = post(valid_body(client_id=str(uuid.uuid4())))
     assert response.status_code == 201
+
+
+BODIES = [
+    valid_body(),
+    valid_body(client_id=str(uuid.uuid4()), recorded_at="2026-11-20T07:15:30.123456+08:00", note=""),
+    {"pain": {"now": 0, "worst_24h": 0}},
+    valid_body(
+        pain={"now": 9, "worst_24h": 10, "sites": ["right_leg", "neck", "lower_back", "neck"], "night_pain": True},
+        neuro={
+            "weakness": {"left_arm": "mild", "right_leg": "severe"},
+            "numbness": ["saddle", "left_leg"],
+            "walking": "unable",
+            "falls": 3,
+            "bladder": "retention",
+            "bowel": "incontinence",
+        },
+        side_effects={"fatigue": 4, "nausea": 3, "diarrhoea": 2, "skin_reaction": 0, "rash": 1},
+        note="Ünïcode, <b>tags</b> and\nnew lines.",
+    ),
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_the_response_is_the_check_in_created_serializers_representation(post, patient, make_checkin, body):
+    from rest_framework.renderers import JSONRenderer
+
+    from tracker.symptoms.api.serializers import CheckInCreatedSerializer
+    from tracker.symptoms.services import checkin_advice
+
+    with time_machine.travel(NOW, tick=False):
+        make_checkin(patient, days_ago=1, pain_now=1, pain_worst_24h=2)
+        response = post(body)
+        assert response.status_code == 201, response.json()
+        row = CheckIn.objects.get(pk=response.json()["id"])  # as stored, read back
+        row.advice = checkin_advice(row)
+        assert response.json() == json.loads(JSONRenderer().render(CheckInCreatedSerializer(row).data))
+        if "client_id" in body:  # a repeat answers from the stored row: the same body
+            assert post(body).json() == response.json()

@@ -21,8 +21,8 @@ def test_a_racing_duplicate_gets_the_original_row(patient, monkeypatch):
     real_submission_saved = evaluation.submission_saved
 
     def hold_first_transaction(obj):
-        # The first request has inserted its row but not committed: the second one now runs its
-        # "already there?" check (finds nothing) and tries to insert the same client_id.
+        # The first request has inserted its row but not committed: the second one now tries to insert
+        # the same client_id and waits on the first one's row until it commits.
         if threading.current_thread().name == "first":
             first_saved.set()
             let_first_commit.wait(10)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -52,21 +53,15 @@ def checkin_create(
     """Store a patient's check-in and queue its alert evaluation; returns (check-in, created).
 
     Idempotent on `client_id`: when the patient already sent a check-in with it, that one is returned
-    with created=False and nothing new is stored, also when two requests race (the database's unique
-    constraint decides, and the loser returns the winner's row). Values are validated by the callers'
-    forms and serializers; the model's validators and database constraints are the last line.
+    with created=False and nothing new is stored (whatever the repeat says), also when two requests race.
+    The database's unique constraint decides; no query asks first: the insert that breaks it is rolled
+    back and the row already there is returned. Values are validated by the callers' forms and
+    serializers; the model's validators and database constraints are the last line.
     Limbs missing from `weakness` and side effects missing from `side_effects` are none / 0.
     """
-    if client_id is not None:
-        existing = CheckIn.objects.filter(patient=patient, client_id=client_id).first()
-        if existing is not None:
-            return existing, False
-
     weakness = dict(weakness or {})
     side_effects = dict(side_effects or {})
     unknown = (set(weakness) - set(Limb.values)) | (set(side_effects) - set(SIDE_EFFECT_FIELDS))
-    if unknown:
-        raise ValueError(f"unknown limb or side effect: {', '.join(sorted(unknown))}")
     checkin = CheckIn(
         patient=patient,
         client_id=client_id,
@@ -86,18 +81,26 @@ def checkin_create(
         **{field: weakness.get(limb, WeaknessLevel.NONE) for limb, field in WEAKNESS_FIELDS.items()},
         **{name: side_effects.get(name, 0) for name in SIDE_EFFECT_FIELDS},
     )
-    checkin.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
     try:
+        if unknown:
+            raise ValueError(f"unknown limb or side effect: {', '.join(sorted(unknown))}")
+        checkin.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
         with transaction.atomic():
             checkin.save()
             evaluation.submission_saved(checkin)
-    except IntegrityError:
-        if client_id is not None:
-            existing = CheckIn.objects.filter(patient=patient, client_id=client_id).first()
-            if existing is not None:
-                return existing, False
-        raise
+    except (ValueError, ValidationError, IntegrityError):
+        existing = _existing(patient, client_id)
+        if existing is None:
+            raise
+        return existing, False
     return checkin, True
+
+
+def _existing(patient: PatientProfile, client_id: uuid.UUID | None) -> CheckIn | None:
+    """The patient's check-in with this client_id, if any."""
+    if client_id is None:
+        return None
+    return CheckIn.objects.filter(patient=patient, client_id=client_id).first()
 
 
 def checkin_advice(checkin: CheckIn) -> Advice:

@@ -169,9 +169,10 @@ class CheckInSerializer(StrictSerializer):
             raise serializers.ValidationError(_("Check-ins older than 7 days cannot be added."))
         return value
 
-    def service_kwargs(self) -> dict:
-        """The validated data as keyword arguments of `tracker.symptoms.services.checkin_create`."""
-        data = dict(self.validated_data)
+    @staticmethod
+    def service_kwargs(validated_data) -> dict:
+        """Validated data as keyword arguments of `tracker.symptoms.services.checkin_create`."""
+        data = dict(validated_data)
         data["weakness"] = {limb: data.pop(field) for limb, field in WEAKNESS_FIELDS.items() if field in data}
         data["side_effects"] = {name: data.pop(name) for name in SIDE_EFFECT_FIELDS if name in data}
         return data

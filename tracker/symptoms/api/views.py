@@ -1,3 +1,5 @@
+import threading
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -13,10 +15,26 @@ from tracker.symptoms.models import CheckIn
 from tracker.symptoms.selectors import checkins_of
 from tracker.symptoms.services import checkin_advice, checkin_create
 
+_per_thread = threading.local()
+
+
+def _checkin_serializer() -> CheckInSerializer:
+    """This thread's CheckInSerializer, built once and reused for every check-in it validates or returns.
+
+    Building one costs several times what validating or representing a check-in does (DRF deep-copies
+    its ~35 nested fields for each instance). Its fields keep no state between calls (DRF's
+    ListSerializer reuses its child for every item the same way); no instance is shared between threads.
+    """
+    serializer = getattr(_per_thread, "checkin_serializer", None)
+    if serializer is None:
+        serializer = _per_thread.checkin_serializer = CheckInSerializer()
+    return serializer
+
 
 def _created_body(checkin: CheckIn) -> dict:
+    """CheckInCreatedSerializer's representation: the stored check-in plus the patient's advice."""
     advice = checkin_advice(checkin)
-    body = CheckInSerializer(checkin).data
+    body = _checkin_serializer().to_representation(checkin)
     body["advice"] = {"level": advice.level, "message": advice.message}
     return body
 
@@ -77,15 +95,16 @@ class CheckInListCreateView(generics.ListCreateAPIView):
         patient = patient_of(request.user)
         if patient is None:
             raise Http404("No patient profile.")
-        serializer = CheckInSerializer(data=request.data)
-        if not serializer.is_valid():
+        try:
+            data = _checkin_serializer().run_validation(request.data)
+        except serializers.ValidationError:
             # A phone retrying a check-in that was stored gets the original back even if, by now, its
             # recorded_at has left the window: nothing is stored twice and the patient still sees the advice.
             existing = self._existing(patient, request.data)
             if existing is not None:
                 return Response(_created_body(existing), status=status.HTTP_200_OK)
-            raise serializers.ValidationError(serializer.errors)
-        checkin, created = checkin_create(patient=patient, **serializer.service_kwargs())
+            raise
+        checkin, created = checkin_create(patient=patient, **CheckInSerializer.service_kwargs(data))
         return Response(_created_body(checkin), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @staticmethod
