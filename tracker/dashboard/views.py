@@ -39,7 +39,7 @@ from tracker.dashboard.panel import panel_page
 from tracker.dashboard.timeline import period_ending, timeline_for
 
 TRIAGE_PAGE_SIZE = 25
-PANEL_PAGE_SIZE = 50
+PANEL_PAGE_SIZE = 25
 HOME_PREVIEW_SIZE = 5
 
 
