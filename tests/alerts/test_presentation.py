@@ -75,3 +75,12 @@ def test_source_words():
     assert source_words({"type": "symptoms.checkin", "id": 4}) == "check-in #4"
     assert source_words({"type": "psych.screen", "id": 5}) == "screen #5"
     assert source_words({"type": "something.else", "id": 6}) == "something.else #6"
+
+
+def test_alert_rule_and_severity_labels_are_the_fields_choices():
+    from tracker.alerts.models import Alert
+
+    for name in ("rule", "severity"):
+        for code, label in Alert._meta.get_field(name).choices:
+            assert getattr(Alert(**{name: code}), f"get_{name}_display")() == str(label)
+    assert Alert(rule="a_retired_rule").get_rule_display() == "a_retired_rule"

@@ -8,6 +8,13 @@ from tracker.core.vocab import AlertStatus, Outcome, RuleCode, Severity
 ACTIVE_STATUSES = (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
 
 
+def _label(vocabulary, code: str) -> str:
+    try:
+        return str(vocabulary(code).label)
+    except ValueError:
+        return code
+
+
 class Alert(models.Model):
     """A red flag for a patient's care team (CLINICAL.md section 2).
 
@@ -62,6 +69,15 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"Alert #{self.pk} {self.rule} ({self.status})"
+
+    # Django's generated get_<field>_display() rebuilds the field's whole choices dict on every call;
+    # the triage queue shows these two on every row, so they look the label up in the vocabulary
+    # (the fields' choices) instead. Same result, an unknown code shown as itself.
+    def get_rule_display(self) -> str:
+        return _label(RuleCode, self.rule)
+
+    def get_severity_display(self) -> str:
+        return _label(Severity, self.severity)
 
     @property
     def is_active(self) -> bool:
