@@ -443,3 +443,18 @@ def test_the_response_is_the_check_in_created_serializers_representation(post, p
         assert response.json() == json.loads(JSONRenderer().render(CheckInCreatedSerializer(row).data))
         if "client_id" in body:  # a repeat answers from the stored row: the same body
             assert post(body).json() == response.json()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("null", {"non_field_errors": ["No data provided"]}),
+        ("[]", {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}),
+        ('"text"', {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}),
+        ("{}", {"pain": ["This field is required."]}),
+    ],
+)
+def test_bodies_that_are_not_a_check_in_get_drfs_own_errors(api_as, patient, raw, expected):
+    response = api_as(patient.user).post(URL, raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == expected

@@ -103,7 +103,11 @@ class CheckInListCreateView(generics.ListCreateAPIView):
             existing = self._existing(patient, request.data)
             if existing is not None:
                 return Response(_created_body(existing), status=status.HTTP_200_OK)
-            raise
+            # The errors exactly as DRF's is_valid() and .errors give them (a null body, for one, is
+            # "No data provided", not run_validation's "This field may not be null.").
+            serializer = CheckInSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data  # valid a moment later: a recorded_at on the window's edge
         checkin, created = checkin_create(patient=patient, **CheckInSerializer.service_kwargs(data))
         return Response(_created_body(checkin), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
