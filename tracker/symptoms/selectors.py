@@ -26,11 +26,6 @@ def checkins_of(patient: PatientProfile) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(patient=patient).order_by("-recorded_at", "-id")
 
 
-def checkin_previous(patient: PatientProfile, *, before: datetime) -> CheckIn | None:
-    """The "previous check-in" of CLINICAL.md section 2: the latest one recorded before `before`."""
-    return checkins_of(patient).filter(recorded_at__lt=before).first()
-
-
 def checkin_history_facts(
     patient: PatientProfile | int, *, before: datetime, thresholds: Thresholds | None = None
 ) -> list[CheckInFacts]:
