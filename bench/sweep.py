@@ -11,7 +11,8 @@ thermometer, PHQ-9 and GAD-7 done recently; then the work a sweep exists for:
   - 10% on a support programme with modules due (deliver_content),
   - 0.1% with a check-in whose evaluation message was lost (evaluate_pending).
 Then every job in settings.TRACKER_PERIODIC_JOBS is sent to the worker in order, as beat sends them
-(`tracker.core.tasks.run_job`), and timed until its result is back; then the sweep is run a second time
+(`tracker.core.tasks.run_job`, through `bench.run_job`, which keeps its result), and timed until its
+result is back; then the sweep is run a second time
 (nothing new to do). Goals: the time grows linearly or better with the patients (100,000 / 10,000 <= 10x),
 and 100,000 patients are swept in under a minute.
 """
@@ -184,12 +185,12 @@ def sweep_once(stack: harness.Stack) -> dict[str, dict]:
     (notification e-mails), timed apart so that the next job runs on an idle worker."""
     from django.conf import settings
 
-    from tracker.core.tasks import run_job
+    from bench.worker import run_job
 
     timings, followups, summaries = {}, {}, {}
     for name in settings.TRACKER_PERIODIC_JOBS:
         started = time.perf_counter()
-        summaries[name] = run_job.apply_async(args=[name], ignore_result=False).get(timeout=1800)
+        summaries[name] = run_job.apply_async(args=[name]).get(timeout=1800)
         timings[name] = time.perf_counter() - started
         stack.wait_for_queue_to_drain(timeout=1800)
         followups[name] = time.perf_counter() - started - timings[name]
