@@ -22,7 +22,7 @@ from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Wal
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS, CheckIn
 from tracker.symptoms.selectors import checkin_history_facts
 
-__all__ = ["checkin_advice", "checkin_create", "checkin_history_facts"]
+__all__ = ["checkin_advice", "checkin_create", "checkin_for_client_id", "checkin_history_facts"]
 
 
 def _in_vocabulary_order(values: Iterable[str], vocabulary) -> list[str]:
@@ -89,15 +89,15 @@ def checkin_create(
             checkin.save()
             evaluation.submission_saved(checkin)
     except (ValueError, ValidationError, IntegrityError):
-        existing = _existing(patient, client_id)
+        existing = checkin_for_client_id(patient, client_id)
         if existing is None:
             raise
         return existing, False
     return checkin, True
 
 
-def _existing(patient: PatientProfile, client_id: uuid.UUID | None) -> CheckIn | None:
-    """The patient's check-in with this client_id, if any."""
+def checkin_for_client_id(patient: PatientProfile, client_id: uuid.UUID | None) -> CheckIn | None:
+    """The patient's check-in sent with this client_id, if any (what a repeat gets back)."""
     if client_id is None:
         return None
     return CheckIn.objects.filter(patient=patient, client_id=client_id).first()

@@ -13,7 +13,7 @@ from tracker.core.vocab import STAFF_ROLES, Role
 from tracker.symptoms.api.serializers import CheckInCreatedSerializer, CheckInSerializer, StrictUUIDField
 from tracker.symptoms.models import CheckIn
 from tracker.symptoms.selectors import checkins_of
-from tracker.symptoms.services import checkin_advice, checkin_create
+from tracker.symptoms.services import checkin_advice, checkin_create, checkin_for_client_id
 
 _per_thread = threading.local()
 
@@ -119,4 +119,4 @@ class CheckInListCreateView(generics.ListCreateAPIView):
             client_id = StrictUUIDField().to_internal_value(data["client_id"])
         except serializers.ValidationError:
             return None
-        return CheckIn.objects.filter(patient=patient, client_id=client_id).first()
+        return checkin_for_client_id(patient, client_id)
