@@ -85,6 +85,9 @@ def checkin_create(
         if unknown:
             raise ValueError(f"unknown limb or side effect: {', '.join(sorted(unknown))}")
         checkin.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
+        # A transaction even for this one INSERT (BEGIN and COMMIT cost two round trips): if the database
+        # connection drops between the INSERT and the COMMIT, the row is rolled back and the API's 503
+        # ("Nothing was saved") is true (tests/proof/test_drills.py).
         with transaction.atomic():
             checkin.save()
             evaluation.submission_saved(checkin)
