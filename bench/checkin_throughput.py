@@ -7,8 +7,9 @@ validated, saved, with its advice computed and its evaluation queued to Redis; a
 evaluates them meanwhile. The bare view is a Django JSON view behind the same middleware that touches no
 database. Each measured round starts with the worker idle (the evaluations queued before it are done), so
 a bare round never shares the machine with evaluations left from the check-ins sent before it. Also
-reported: check-ins per second until the last one is evaluated. Goal: check-in throughput >= 0.25 of the
-bare view's.
+reported: check-ins per second until the last one is evaluated, and the CPU time each request costs in each
+part of the system (gunicorn, PostgreSQL, the worker, Redis, the load generator). Goal: check-in throughput
+>= 0.25 of the bare view's.
 """
 
 import random
@@ -66,10 +67,13 @@ def main() -> int:
         posted = warm.requests
         results = {"bare": [], "checkin": []}
         evaluated = []  # check-ins per second of each check-in round, until the worker has evaluated them all
+        cpu = {"bare": [], "checkin": [], "checkin_evaluated": []}  # CPU ms per request by part, per round
         for r in range(args.rounds):
             for name, make in (("bare", bare), ("checkin", checkin)):
                 stack.wait_for_queue_to_drain()  # start every round with the worker idle
+                before = stack.cpu_seconds()
                 res = harness.run_load(stack.base_url, make, total=args.requests, concurrency=args.concurrency)
+                cpu[name].append(harness.cpu_per_request(before, stack.cpu_seconds(), res.requests))
                 print(f"  round {r + 1} {name}: {res.rps:.0f} req/s {dict(res.statuses)}", flush=True)
                 results[name].append(res)
                 if name == "checkin":
@@ -77,6 +81,7 @@ def main() -> int:
                     started = time.perf_counter()
                     stack.wait_for_queue_to_drain()
                     evaluated.append(res.requests / (res.seconds + time.perf_counter() - started))
+                    cpu["checkin_evaluated"].append(harness.cpu_per_request(before, stack.cpu_seconds(), res.requests))
                     print(f"  round {r + 1} checkin until all evaluated: {evaluated[-1]:.0f} /s", flush=True)
         print("Waiting for the worker to evaluate every check-in ...", flush=True)
         stack.wait_for_queue_to_drain()
@@ -102,6 +107,23 @@ def main() -> int:
         ]
         rows.append(["check-ins until all evaluated", c.requests, args.concurrency, f"{max(evaluated):.0f}", "", ""])
         all_done = stored == posted and pending == 0
+        # Both views keep the two cores busy, so the ratio is close to (CPU per bare request) / (CPU per
+        # check-in): the goal means a check-in may use about 1/GOAL times a bare request's CPU, all parts
+        # of the system together. The second table shows where it goes.
+        cpu_headers, cpu_rows, cpu_notes = [], [], []
+        if cpu["bare"] and cpu["bare"][0]:  # empty where /proc is missing
+            parts = list(cpu["bare"][0])
+            cpu_headers = ["view", *parts, "total"]
+            labels = {
+                "bare": "bare Django JSON view",
+                "checkin": "check-in, while they are sent",
+                "checkin_evaluated": "check-in, until all are evaluated",
+            }
+            for key, label in labels.items():
+                mean = {part: sum(round_[part] for round_ in cpu[key]) / len(cpu[key]) for part in parts}
+                cpu_rows.append([label, *(f"{mean[part]:.2f}" for part in parts), f"{sum(mean.values()):.2f}"])
+            budget = float(cpu_rows[0][-1]) / GOAL
+            cpu_notes.append(f"at the goal, a check-in could use about {budget:.1f} ms of CPU in all")
         code = harness.report(
             "checkin_throughput",
             title="Check-in throughput",
@@ -114,8 +136,10 @@ def main() -> int:
                 (f"every response 201/200 ({bad} others)", bad == 0),
                 (f"{stored} of {posted} check-ins stored, {pending} left unevaluated", all_done),
             ],
+            extra=[("CPU time per request (ms; mean of the rounds, from /proc)", cpu_headers, cpu_rows, cpu_notes)],
             data={
                 "ratio": ratio,
+                "cpu_ms_per_request": cpu,
                 "rps": {name: [x.rps for x in rs] for name, rs in results.items()},
                 "checkins_evaluated_per_s": evaluated,
             },

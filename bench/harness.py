@@ -292,6 +292,71 @@ class Stack:
     def machine(self) -> dict:
         return machine_description(self)
 
+    def cpu_seconds(self) -> dict[str, dict[int, float]]:
+        """CPU seconds (user + system) used so far by each process of each part of the system (Linux /proc).
+
+        -> {"gunicorn": {pid: seconds}, "Celery worker": ..., "Redis": ..., "PostgreSQL": ..., "load
+        generator": ...}: gunicorn and the worker with all their child processes, the private
+        redis-server (absent with --redis-url), PostgreSQL's connections to this benchmark's database and
+        its server processes (WAL writer, checkpointer, ...; not other databases' connections), and this
+        process (the load generator's threads). Empty where /proc is missing (not Linux).
+        """
+        procs = _proc_table()
+        if not procs:
+            return {}
+        out = {}
+        for label, name in {"gunicorn": "web", "Celery worker": "worker", "Redis": "redis"}.items():
+            if name in self.processes:
+                out[label] = {pid: procs[pid][2] for pid in _descendants(procs, self.processes[name].pid)}
+
+        def ours(title: str) -> bool:  # a backend's title: "postgres: user database host(port) state"
+            client = "(" in title or "[local]" in title
+            return f" {self.database} " in title or not client
+
+        out["PostgreSQL"] = {
+            pid: cpu for pid, (_p, comm, cpu, title) in procs.items() if comm == "postgres" and ours(title)
+        }
+        out["load generator"] = {os.getpid(): procs[os.getpid()][2]}
+        return out
+
+
+def _proc_table() -> dict[int, tuple[int, str, float, str]]:
+    """{pid: (parent pid, command name, CPU seconds used, command line)} of every process, from /proc."""
+    table_ = {}
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*") if Path("/proc/self/stat").exists() else ():
+        try:
+            stat = (entry / "stat").read_text()
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()  # fields[0] is the state, the 3rd field of the line
+        table_[int(entry.name)] = (int(fields[1]), comm, (int(fields[11]) + int(fields[12])) / ticks, title)
+    return table_
+
+
+def _descendants(procs: dict, root: int) -> set[int]:
+    found, frontier = {root} & procs.keys(), [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, row in procs.items() if row[0] == parent and pid not in found]
+        found.update(children)
+        frontier.extend(children)
+    return found
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    """Milliseconds of CPU per request each part used between two `Stack.cpu_seconds()` readings.
+
+    Per process: a process started in between counts whole; one that ended in between loses what it used
+    since `before` (none of the system's processes end during a round).
+    """
+    return {
+        part: sum(cpu - before.get(part, {}).get(pid, 0.0) for pid, cpu in pids.items()) * 1000 / requests
+        for part, pids in after.items()
+    }
+
 
 # --- HTTP ----------------------------------------------------------------------------------------
 
@@ -475,9 +540,11 @@ def report(
     checks: list[tuple[str, bool]] = (),
     quick: bool = False,
     machine: dict | None = None,
+    extra: list[tuple[str, list[str], list[list], list[str]]] = (),
 ) -> int:
     """Print the table, the goals (`verdicts`) and the correctness `checks`; write bench/results-<name>.json.
 
+    `extra`: further tables after those, each (caption, headers, rows, notes); a table with no rows is left out.
     -> the exit code: 1 if a check failed, or a goal was missed at full size (quick sizes only run)."""
     machine = machine or machine_description(stack)
     print()
@@ -489,6 +556,14 @@ def report(
         print(f"- {'MET' if ok else 'NOT MET'}: {text}")
     for text, ok in checks:
         print(f"- {'OK' if ok else 'FAILED'}: {text}")
+    for caption, extra_headers, extra_rows, notes in extra:
+        if extra_rows:
+            print()
+            print(f"{caption}:")
+            print()
+            print(table(extra_headers, extra_rows))
+            for note in notes:
+                print(f"- {note}")
     if quick:
         print("(quick sizes: the goals are for the full sizes)")
     print()
@@ -504,6 +579,7 @@ def report(
                 "rows": rows,
                 "verdicts": verdicts,
                 "checks": list(checks),
+                "extra": [{"caption": c, "headers": h, "rows": r, "notes": n} for c, h, r, n in extra],
                 "quick": quick,
                 "data": data,
             },
