@@ -1,7 +1,10 @@
 """Per-rule statistics (admins and physicians): rate per 100 check-ins, time to acknowledge, escalation, outcomes."""
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 
+import plotly.graph_objects as go
 import pytest
 import time_machine
 from django.urls import reverse
@@ -9,6 +12,7 @@ from django.urls import reverse
 from tests.factories import AlertFactory, PatientFactory
 from tracker.alerts.services import alert_acknowledge, alert_resolve
 from tracker.alerts.stats import alert_statistics, duration_words
+from tracker.core.vocab import RuleCode
 from tracker.symptoms.models import CheckIn
 
 T0 = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
@@ -97,6 +101,10 @@ def test_the_page_shows_the_numbers_and_a_chart_for_a_chosen_period(web_as, phys
     assert "37.5" in body and "20 min" in body and "33%" in body
     assert "Urgent MRI arranged: 1" in body
     assert "vendor/plotly/plotly.min.js" in body and 'id="alert-stats-figure"' in body
+    figure = json.loads(re.search(r'<script id="alert-stats-figure" type="application/json">(.*?)</script>', body)[1])
+    go.Figure(figure)  # valid as plotly's validator judges it
+    rates = dict(zip(figure["data"][0]["y"], figure["data"][0]["x"], strict=True))
+    assert rates[str(RuleCode.NEURO_DEFICIT.label)] == 37.5 and rates[str(RuleCode.MISSED_CHECKINS.label)] == 12.5
 
 
 def test_the_default_page_covers_the_last_30_days(web_as, physician, patient):

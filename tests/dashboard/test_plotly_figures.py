@@ -1,10 +1,13 @@
 """Every figure the app builds is valid plotly JSON, as plotly's own validator judges it.
 
-The figures are plain dicts (tracker.symptoms.charts and tracker.dashboard.charts), so nothing checks their
-property names while the pages are served; here each one goes through ``plotly.graph_objects.Figure``,
-which raises on a misspelt or invalid property or value. Built from unsaved model instances: no database.
+The figures are plain dicts (the charts modules of the symptoms, dashboard, rehab, psych and alerts apps), so
+nothing checks their property names while the pages are served; here each one goes through
+``plotly.graph_objects.Figure``, which raises on a misspelt or invalid property or value. Built from unsaved
+model instances and plain records: no database.
 """
 
+import copy
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 
@@ -12,8 +15,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
+from tracker.alerts.charts import stats_figure
 from tracker.alerts.models import Alert
 from tracker.alerts.rules import thresholds_from_settings
+from tracker.alerts.stats import AlertStatistics, RuleStats
+from tracker.core.plotly_template import TEMPLATE_PLOTLY
+from tracker.core.vocab import RuleCode
 from tracker.dashboard.charts import (
     CHART_ORDER,
     DEFAULT_ORDER,
@@ -24,7 +31,9 @@ from tracker.dashboard.charts import (
     timeline_charts,
 )
 from tracker.dashboard.timeline import Timeline
+from tracker.psych.charts import screen_chart, screen_totals_figure
 from tracker.psych.models import Screen
+from tracker.rehab import charts as rehab_charts
 from tracker.rehab.rules import WeekAdherence
 from tracker.rehab.selectors import PainPoint
 from tracker.symptoms.charts import (
@@ -83,6 +92,14 @@ def alerts():
     ]
 
 
+def alert_statistics(checkins):
+    rules = [RuleStats(rule=code, label=str(label)) for code, label in RuleCode.choices]
+    for count, rule in enumerate(rules):
+        rule.count = count
+        rule.per_100_checkins = 100 * count / checkins if checkins else None
+    return AlertStatistics(start=START, end=END, checkins=checkins, rules=rules)
+
+
 def every_figure():
     """(name, figure) for each chart function with data and empty, and each role's timeline."""
     thresholds = thresholds_from_settings()
@@ -102,6 +119,16 @@ def every_figure():
     yield "exercise pain, empty", exercise_pain_figure([], severe=7, **period)
     yield "adherence, data", adherence_figure(weeks(), **period)
     yield "adherence, empty", adherence_figure(weeks()[:1], **period)
+    # The rehab, psych and alerts pages' own charts: None when there is nothing to draw (tested below).
+    yield "rehab adherence, data", rehab_charts.adherence_figure(weeks())
+    yield "rehab adherence, one week", rehab_charts.adherence_figure(weeks()[1:])
+    yield "rehab adherence, page JSON", json.loads(rehab_charts.adherence_chart(weeks()))
+    yield "rehab exercise pain, data", rehab_charts.exercise_pain_figure(exercise_pain() * 3)
+    yield "rehab exercise pain, page JSON", json.loads(rehab_charts.pain_chart(exercise_pain()))
+    yield "psych screens, data", screen_totals_figure(screens())
+    yield "psych screens, one screen", screen_totals_figure(screens()[:1])
+    yield "psych screens, page JSON", json.loads(screen_chart(screens()))
+    yield "alert statistics, data", stats_figure(alert_statistics(checkins=40))
     full = Timeline(
         checkins=checkins(), screens=screens(), alerts=alerts(), exercise_pain=exercise_pain(), adherence=weeks()
     )
@@ -132,7 +159,10 @@ def assert_plain_json(value, where="figure"):
 @pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[name for name, _figure in FIGURES])
 def test_each_figure_is_plain_json_that_plotly_accepts_as_it_is(name, figure):
     assert_plain_json(figure)
-    assert figure["layout"]["template"] == TEMPLATE_NONE
+    # The timeline's figures have no styling of their own; the others keep plotly's default look.
+    assert figure["layout"]["template"] == (
+        TEMPLATE_PLOTLY if name.startswith(("rehab", "psych", "alert")) else TEMPLATE_NONE
+    )
     assert all("type" in trace for trace in figure["data"])
     validated = go.Figure(figure)  # raises ValueError on any invalid property or value
     # Plotly had nothing to add, drop or coerce: the page gets what plotly itself would have sent.
@@ -143,12 +173,52 @@ def test_the_figures_cover_every_chart_with_data_and_empty():
     names = {name for name, _figure in FIGURES}
     for chart in ("pain", "side effects", "walking", "neuro", "screens", "exercise pain", "adherence"):
         assert {f"{chart}, data", f"{chart}, empty"} <= names
+    for chart in ("rehab adherence", "rehab exercise pain", "psych screens", "alert statistics"):
+        assert f"{chart}, data" in names  # with nothing to draw these are None, not a figure
     with_data = [f for name, f in FIGURES if name.startswith("timeline") and name.endswith("data")]
     assert len(with_data) == 18 and all(f["data"] and f["data"][-1]["name"] == "Alerts" for f in with_data)
 
 
+@pytest.mark.parametrize(("name", "figure"), FIGURES, ids=[name for name, _figure in FIGURES])
+def test_plotly_rejects_each_figure_with_a_misspelt_trace_or_layout_property(name, figure):
+    """The check above is real for every figure: the same dict with one wrong name fails."""
+    if figure["data"]:
+        broken = copy.deepcopy(figure)
+        broken["data"][-1]["colour"] = "red"
+        with pytest.raises(ValueError, match="colour"):
+            go.Figure(broken)
+    broken = copy.deepcopy(figure)
+    broken["layout"]["xaxis"] = {**broken["layout"].get("xaxis", {}), "tickfromat": "%d"}
+    with pytest.raises(ValueError, match="tickfromat"):
+        go.Figure(broken)
+
+
 def test_the_template_is_plotlys_own_none_template():
     assert pio.templates["none"].to_plotly_json() == TEMPLATE_NONE
+
+
+def test_the_default_template_is_what_graph_objects_put_in_a_figure():
+    assert pio.templates["plotly"].to_plotly_json() == TEMPLATE_PLOTLY
+    assert go.Figure().to_plotly_json()["layout"]["template"] == TEMPLATE_PLOTLY
+
+
+def test_the_rehab_psych_and_alerts_charts_are_none_with_nothing_to_draw():
+    assert rehab_charts.adherence_figure([]) is None and rehab_charts.adherence_chart([]) is None
+    nothing_prescribed = [WeekAdherence(date(2026, 10, 26), 0, 0)]
+    assert rehab_charts.adherence_figure(nothing_prescribed) is None
+    assert rehab_charts.exercise_pain_figure([]) is None and rehab_charts.pain_chart([]) is None
+    assert screen_totals_figure([]) is None and screen_chart([]) is None
+    assert stats_figure(alert_statistics(checkins=0)) is None  # no check-ins: no rate to draw
+    assert stats_figure(AlertStatistics(start=START, end=END, checkins=5, rules=[])) is None
+
+
+def test_the_page_json_of_the_rehab_and_psych_charts_cannot_close_its_script_element():
+    point = dataclasses.replace(exercise_pain()[0], exercise="</script><b>Sit & stand</b>")
+    text = rehab_charts.pain_chart([point])
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["data"][0]["customdata"] == ["</script><b>Sit & stand</b>"]
+    for text in (rehab_charts.adherence_chart(weeks()), screen_chart(screens())):
+        assert "<" not in text and ">" not in text and "&" not in text
 
 
 def test_plotlys_validator_rejects_a_misspelt_property():

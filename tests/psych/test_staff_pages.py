@@ -1,7 +1,10 @@
 """Staff pages: patient support page with completion, programme assignment, overview, library."""
 
+import json
+import re
 from datetime import timedelta
 
+import plotly.graph_objects as go
 import pytest
 from django.utils import timezone
 
@@ -62,6 +65,9 @@ def test_the_patient_page_draws_the_screen_chart_server_side(web_as, patient, ps
     page = web_as(psychologist).get(f"/psych/patients/{patient.pk}/").content.decode()
     assert "vendor/plotly/plotly.min.js" in page and "Plotly.newPlot" in page
     assert '"name":"Distress thermometer"' in page and 'id="screen-chart-data"' in page
+    figure = json.loads(re.search(r'<script type="application/json" id="screen-chart-data">(.*?)</script>', page)[1])
+    go.Figure(figure)  # built from the saved screen, and valid as plotly's validator judges it
+    assert [(t["name"], t["y"]) for t in figure["data"]] == [("Distress thermometer", [3])]
 
 
 def test_stopping_a_programme_from_the_page(web_as, patient, psychologist, programme):

@@ -1,7 +1,10 @@
 """Rehab pages: the plan builder (works without JavaScript), plan history, adherence, the patient's day."""
 
+import json
+import re
 from datetime import timedelta
 
+import plotly.graph_objects as go
 import pytest
 
 from tests.factories import PatientFactory, UserFactory
@@ -330,6 +333,13 @@ def test_progress_page_draws_the_charts(web_as, plan, stable_patient):
     assert "vendor/plotly/plotly.min.js" in html
     assert 'id="adherence-chart"' in html and 'id="exercise-pain-chart"' in html
     assert "cdn" not in html.lower()
+    scripts = re.findall(r'<script type="application/json" id="([a-z-]+)-chart-data">(.*?)</script>', html)
+    figures = {name: json.loads(text) for name, text in scripts}
+    assert set(figures) == {"adherence", "exercise-pain"}
+    for figure in figures.values():
+        go.Figure(figure)  # built from the saved rows, and valid as plotly's validator judges it
+    assert {t["name"]: t["y"] for t in figures["exercise-pain"]["data"]} == {"Pain before": [2], "Pain during": [3]}
+    assert figures["adherence"]["data"][0]["type"] == "bar"
 
 
 def test_home_panels_for_the_patient_and_the_therapist(web_as, plan, stable_patient, therapist):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker.accounts.decorators import role_required, staff_required
+from tracker.alerts.charts import stats_figure
 from tracker.alerts.forms import ResolveForm
 from tracker.alerts.outcomes import outcome_label
 from tracker.alerts.presentation import describe_evidence
@@ -87,34 +88,6 @@ def alert_resolve_view(request, pk):
 stats_required = role_required(*STATS_ROLES)
 
 
-def _stats_chart(stats) -> dict | None:
-    """A horizontal bar chart of alerts per 100 check-ins by rule, as plotly JSON (drawn by the served plotly.js)."""
-    import json
-
-    import plotly.graph_objects as go
-
-    rows = [r for r in stats.rules if r.per_100_checkins is not None]
-    if not rows:
-        return None
-    fig = go.Figure(
-        go.Bar(
-            x=[round(r.per_100_checkins, 2) for r in rows],
-            y=[r.label for r in rows],
-            orientation="h",
-            marker_color="#0b5cad",
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        title=_("Alerts per 100 check-ins"),
-        margin={"l": 10, "r": 10, "t": 40, "b": 30},
-        height=80 + 36 * len(rows),
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"rangemode": "tozero"},
-    )
-    return json.loads(fig.to_json())
-
-
 @stats_required
 def alert_stats(request):
     """Per-rule alert statistics over a chosen period (admins and physicians)."""
@@ -145,5 +118,5 @@ def alert_stats(request):
         for r in stats.rules
     ]
     context = {"form": form, "stats": stats, "rows": rows, "first_day": first_day, "last_day": last_day}
-    context["chart"] = _stats_chart(stats)
+    context["chart"] = stats_figure(stats)
     return render(request, "alerts/stats.html", context)

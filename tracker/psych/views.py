@@ -19,6 +19,7 @@ from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
 from tracker.core.vocab import CLINICIAN_ROLES, Instrument, Role
 from tracker.psych import questionnaires, selectors, services
+from tracker.psych.charts import screen_chart
 from tracker.psych.content import render_markdown
 from tracker.psych.forms import FORMS, AssignForm, CompleteForm, ContactForm, ReferralForm, ScheduleForm
 from tracker.psych.models import ContentModule, Programme, ProgrammeAssignment, ReferralService, Screen
@@ -220,37 +221,9 @@ def _patient_page_context(request, patient, **forms):
         "can_act": request.user.role in CAN_ACT,
         "assign_form": forms.get("assign_form") or AssignForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(initial=intervals),
-        "chart": _screen_chart(screens),
+        "chart": screen_chart(screens),
     }
     return context
-
-
-def _screen_chart(screens) -> str | None:
-    """Questionnaire totals over time as a Plotly figure in JSON (built server-side, drawn by the page),
-    safe to put inside a <script type="application/json">; None when there is nothing to draw."""
-    if not screens:
-        return None
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    for instrument in selectors.INSTRUMENT_ORDER:
-        points = sorted((s.recorded_at, s.total) for s in screens if s.instrument == instrument)
-        if points:
-            fig.add_trace(
-                go.Scatter(
-                    x=[timezone.localtime(p[0]).isoformat() for p in points],
-                    y=[p[1] for p in points],
-                    mode="lines+markers",
-                    name=str(Instrument(instrument).label),
-                )
-            )
-    fig.update_layout(
-        margin={"l": 40, "r": 10, "t": 10, "b": 40},
-        height=280,
-        legend={"orientation": "h"},
-        yaxis={"title": {"text": _("Total")}, "rangemode": "tozero"},
-    )
-    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @staff_required
