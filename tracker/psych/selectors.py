@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -82,6 +82,34 @@ def due_screens(
         if due_on <= today:
             due.append(DueScreen(instrument=instrument, due_on=due_on, last_recorded_at=last))
     return due
+
+
+def screen_reminder_candidates(today: date) -> QuerySet[PatientProfile]:
+    """Active patients who may have a questionnaire due on ``today``, found by the database.
+
+    A superset of the patients :func:`due_screens` finds something due for, and a small one when most
+    patients are up to date, so that the reminder job need not load everyone's screens. On the site's
+    default schedule a questionnaire falls due ``every_days`` after the day it was last done, so it is
+    not due while it has been done since the start of the day ``every_days - 1`` days before ``today``
+    (in the site's time zone). A patient with a schedule of their own is always a candidate.
+    """
+    own_schedule = ScreenSchedule.objects.values("patient_id")
+    active = PatientProfile.objects.filter(user__is_active=True)
+    scheduled = {instrument: every for instrument, every in default_screen_intervals().items() if every}
+    if not scheduled:
+        return active.filter(pk__in=own_schedule)
+    done_lately = Q()
+    for instrument, every in scheduled.items():
+        since = timezone.make_aware(datetime.combine(today - timedelta(days=every - 1), time.min))
+        done_lately |= Q(instrument=instrument, recorded_at__gte=since)
+    up_to_date = (
+        Screen.objects.filter(done_lately)
+        .values("patient_id")
+        .annotate(done=Count("instrument", distinct=True))
+        .filter(done=len(scheduled))
+        .values("patient_id")
+    )
+    return active.filter(Q(pk__in=own_schedule) | ~Q(pk__in=up_to_date))
 
 
 def last_screen_times(patient_ids: Iterable[int]) -> dict[int, dict[str, datetime]]:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -236,27 +237,35 @@ def screen_schedule_set(*, patient: PatientProfile, every_days: dict[str, int], 
 def screen_reminders_send(*, now: datetime, batch_size: int = BATCH_SIZE) -> int:
     """An in-app notice to each patient with a questionnaire due, once per due period.
 
-    Works through patients in id order, ``batch_size`` at a time: per batch one query for the
-    patients, one for their latest screens, one for their own schedules and one insert. The
-    notice's dedupe key names the patient, the questionnaire and the day it fell due, so it is
-    sent once however often the job runs.
+    The database picks out the patients who may have something due (most are up to date), in one
+    query read ``batch_size`` at a time in id order; per batch of them: one query for their latest
+    screens, one for their own schedules, one for the reminders already sent and, when there are new
+    ones, one insert and one count. The notice's dedupe key names the patient, the questionnaire and the
+    day it fell due, so it is sent once however often the job runs.
     """
-    from tracker.psych.selectors import default_screen_intervals, due_screens, last_screen_times
+    from tracker.psych.selectors import (
+        default_screen_intervals,
+        due_screens,
+        last_screen_times,
+        screen_reminder_candidates,
+    )
 
     today = timezone.localdate(now)
     defaults = default_screen_intervals()
     link = reverse("psych:screen_list")
+    subject = _("A short questionnaire is ready for you")
+    bodies = {
+        instrument.value: _("Please take a few minutes to answer the %(name)s.") % {"name": instrument.label}
+        for instrument in Instrument
+    }
+    candidates = (
+        screen_reminder_candidates(today)
+        .order_by("pk")
+        .values_list("pk", "user_id", "enrolled_at")
+        .iterator(chunk_size=batch_size)
+    )
     created = 0
-    last_id = 0
-    while True:
-        patients = list(
-            PatientProfile.objects.filter(pk__gt=last_id, user__is_active=True)
-            .order_by("pk")
-            .values_list("pk", "user_id", "enrolled_at")[:batch_size]
-        )
-        if not patients:
-            break
-        last_id = patients[-1][0]
+    while patients := list(islice(candidates, batch_size)):
         ids = [p[0] for p in patients]
         last_times = last_screen_times(ids)
         overrides: dict[int, dict[str, int]] = {}
@@ -264,31 +273,39 @@ def screen_reminders_send(*, now: datetime, batch_size: int = BATCH_SIZE) -> int
             "patient_id", "instrument", "every_days"
         ):
             overrides.setdefault(pid, {})[instrument] = days
-        rows = []
+        due = {}  # dedupe key -> (recipient, instrument)
         for pid, user_id, enrolled_at in patients:
             intervals = {**defaults, **overrides.get(pid, {})}
-            for due in due_screens(
+            for screen in due_screens(
                 intervals=intervals, last_recorded=last_times.get(pid, {}), enrolled_at=enrolled_at, today=today
             ):
-                rows.append(
-                    Notification(
-                        recipient_id=user_id,
-                        channel="in_app",
-                        kind="psych_screen_due",
-                        subject=_("A short questionnaire is ready for you"),
-                        body=_("Please take a few minutes to answer the %(name)s.")
-                        % {"name": Instrument(due.instrument).label},
-                        link=link,
-                        dedupe_key=f"psych-screen-due:{pid}:{due.instrument}:{due.due_on.isoformat()}",
-                        status=NotificationStatus.SENT,
-                        sent_at=now,
-                    )
-                )
+                key = f"psych-screen-due:{pid}:{screen.instrument}:{screen.due_on.isoformat()}"
+                due[key] = (user_id, screen.instrument)
+        if not due:
+            continue
+        sent = set(
+            Notification.objects.filter(dedupe_key__in=list(due), channel="in_app").values_list("dedupe_key", flat=True)
+        )
+        rows = [
+            Notification(
+                recipient_id=user_id,
+                channel="in_app",
+                kind="psych_screen_due",
+                subject=subject,
+                body=bodies[instrument],
+                link=link,
+                dedupe_key=key,
+                status=NotificationStatus.SENT,
+                sent_at=now,
+            )
+            for key, (user_id, instrument) in due.items()
+            if key not in sent
+        ]
         if rows:
-            keys = [row.dedupe_key for row in rows]
-            before = Notification.objects.filter(dedupe_key__in=keys, channel="in_app").count()
-            Notification.objects.bulk_create(rows, ignore_conflicts=True)
-            created += Notification.objects.filter(dedupe_key__in=keys, channel="in_app").count() - before
+            Notification.objects.bulk_create(rows, ignore_conflicts=True)  # another run may have just sent some
+            created += Notification.objects.filter(
+                dedupe_key__in=[row.dedupe_key for row in rows], channel="in_app"
+            ).count()
     return created
 
 
