@@ -192,3 +192,29 @@ def test_delivery_in_small_batches_gives_the_same_result(psychologist, programme
         result = content_deliver_due(now=timezone.now(), batch_size=3)
         again = content_deliver_due(now=timezone.now(), batch_size=3)
     assert (result.delivered, result.notified, again.delivered, again.notified) == (7, 7, 0, 0)
+
+
+def test_the_emails_are_queued_a_batch_to_a_task_after_commit_and_each_is_sent_once(
+    patient, psychologist, programme, django_capture_on_commit_callbacks, monkeypatch
+):
+    from tracker.notifications import services as notification_services
+    from tracker.notifications import tasks as notification_tasks
+
+    others = [PatientFactory(team=[psychologist]) for _ in range(4)]
+    with time_machine.travel(at(START - timedelta(days=1)), tick=False):
+        for who in [patient, *others]:
+            programme_assign(patient=who, programme=programme, start_date=START, assigned_by=psychologist)
+    queued = []
+    monkeypatch.setattr(notification_services, "SEND_BATCH", 2)
+    monkeypatch.setattr(notification_tasks.send_notifications, "apply_async", lambda args, retry: queued.append(args))
+    with time_machine.travel(at(START), tick=False), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        content_deliver_due(now=timezone.now())
+        assert queued == []  # nothing is queued before the job's transaction commits
+    emails = Notification.objects.filter(channel="email", kind="psych_content")
+    assert len(callbacks) == 3 and [len(ids) for (ids,) in queued] == [2, 2, 1]
+    assert sorted(pk for (ids,) in queued for pk in ids) == sorted(emails.values_list("pk", flat=True))
+
+    for ids in queued:
+        notification_tasks.send_notifications(*ids)
+        notification_tasks.send_notifications(*ids)  # a retried task sends nothing twice
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.user.email for p in [patient, *others])

@@ -14,10 +14,10 @@ from tracker.alerts.models import Alert
 from tracker.core.jobs import run_job
 from tracker.core.vocab import AlertStatus, RuleCode, Severity
 from tracker.notifications.models import Notification, NotificationStatus
+from tracker.notifications.tasks import send_notifications
 from tracker.rehab.jobs import exercise_reminders
 from tracker.rehab.models import ExerciseLog, ExercisePlan
 from tracker.rehab.services import plan_end, reminders_send
-from tracker.rehab.tasks import send_reminder_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +138,8 @@ def test_the_email_says_nothing_about_health(plan, stable_patient, frozen):
     reminders_send(now=timezone.now())
     [email] = reminders(stable_patient, channel="email")
     assert email.status == NotificationStatus.PENDING
-    send_reminder_emails([email.pk])
-    send_reminder_emails([email.pk])  # a retry sends nothing twice
+    send_notifications([email.pk])
+    send_notifications([email.pk])  # a retry sends nothing twice
     [message] = mail.outbox
     assert message.to == [stable_patient.user.email]
     assert "exercise" not in message.subject.lower() and "exercise" not in message.body.lower()

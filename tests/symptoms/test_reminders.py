@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import PatientFactory
 from tracker.core.vocab import CheckinSchedule
+from tracker.notifications import tasks
 from tracker.notifications.models import Notification, NotificationStatus
-from tracker.symptoms import tasks
 from tracker.symptoms.jobs import send_checkin_reminders
 from tracker.symptoms.models import CheckIn
 from tracker.symptoms.reminders import REMINDER_KIND, checkin_reminders_send
@@ -31,7 +31,7 @@ def at(day_offset: int, hh: int, mm: int = 0) -> datetime:
 def run(django_capture_on_commit_callbacks, monkeypatch):
     """run(now) -> the job's summary, with its e-mail tasks executed in-process (Celery's apply())."""
     monkeypatch.setattr(
-        tasks.send_reminder_emails, "apply_async", lambda args, retry: tasks.send_reminder_emails.apply(args=args)
+        tasks.send_notifications, "apply_async", lambda args, retry: tasks.send_notifications.apply(args=args)
     )
 
     def go(now):
@@ -172,7 +172,7 @@ def test_two_runs_at_once_still_send_one_reminder(patient, django_capture_on_com
     from tracker.symptoms import reminders as module
 
     monkeypatch.setattr(
-        tasks.send_reminder_emails, "apply_async", lambda args, retry: tasks.send_reminder_emails.apply(args=args)
+        tasks.send_notifications, "apply_async", lambda args, retry: tasks.send_notifications.apply(args=args)
     )
     patient.enrolled_at = DAY - timedelta(days=3)
     patient.save()
@@ -186,7 +186,7 @@ def test_two_runs_at_once_still_send_one_reminder(patient, django_capture_on_com
 
 
 def test_the_cost_does_not_grow_with_the_number_of_patients(settings, monkeypatch):
-    monkeypatch.setattr(tasks.send_reminder_emails, "apply_async", lambda args, retry: None)
+    monkeypatch.setattr(tasks.send_notifications, "apply_async", lambda args, retry: None)
 
     def queries_for(count, day):
         for _ in range(count):
@@ -208,7 +208,7 @@ def test_the_job_is_registered_for_beat_and_sweep(settings):
 
 
 def test_manage_py_sweep_runs_it(monkeypatch, capsys):
-    monkeypatch.setattr(tasks.send_reminder_emails, "apply_async", lambda args, retry: None)
+    monkeypatch.setattr(tasks.send_notifications, "apply_async", lambda args, retry: None)
     enrolled()
     with time_machine.travel(at(0, 18, 30), tick=False):
         call_command("sweep", only=["checkin_reminders"])

@@ -1,5 +1,5 @@
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -13,6 +13,9 @@ from tracker.notifications.models import Notification, NotificationStatus
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Notifications one `send_notifications` task sends: a job that sends thousands of e-mails queues a
+# few dozen tasks, not thousands, and the worker still spreads them over its processes.
+SEND_BATCH = 100
 
 
 def notification_create(
@@ -56,6 +59,19 @@ def notification_create(
             if channel != "in_app":
                 enqueue_on_commit(send_notification, row.pk)
     return created
+
+
+def notifications_send_after_commit(notification_ids: Sequence[int]) -> None:
+    """Queue the sending of these notifications for after the transaction commits, SEND_BATCH a task.
+
+    For jobs that create many at once (reminders, support content); `notification_create` queues its
+    own. If the broker is down, the rows stay pending and the `retry_notifications` job sends them.
+    """
+    from tracker.notifications.tasks import send_notifications  # the task module imports this one
+
+    ids = list(notification_ids)
+    for start in range(0, len(ids), SEND_BATCH):
+        enqueue_on_commit(send_notifications, ids[start : start + SEND_BATCH])
 
 
 def notification_send(*, notification_id: int) -> str:

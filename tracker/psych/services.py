@@ -23,10 +23,9 @@ from tracker.alerts import rules
 from tracker.alerts.evaluation import submission_saved
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
-from tracker.core.tasks import enqueue_on_commit
 from tracker.core.vocab import AdviceLevel, DistressProblem, Instrument, Role, RuleCode
 from tracker.notifications.models import Notification, NotificationStatus
-from tracker.notifications.services import notification_create
+from tracker.notifications.services import notification_create, notifications_send_after_commit
 from tracker.psych.models import (
     ITEM_COUNT,
     AssignmentStatus,
@@ -565,8 +564,6 @@ def content_notify_pending(
     """Tell patients about delivered content: an in-app notice, and an e-mail when the assignment
     asks for one (neutral subject, no health details). Once per delivery (dedupe key), claimed with
     ``notified_at`` so the work is done by whichever run gets there first."""
-    from tracker.notifications.tasks import send_notification
-
     notified = 0
     while True:
         pending = ContentDelivery.objects.filter(notified_at__isnull=True)
@@ -622,8 +619,7 @@ def content_notify_pending(
                 pending = Notification.objects.filter(
                     channel="email", dedupe_key__in=email_keys, status=NotificationStatus.PENDING, attempts=0
                 ).values_list("pk", flat=True)
-                for notification_id in pending:
-                    enqueue_on_commit(send_notification, notification_id)
+                notifications_send_after_commit(list(pending))
     return notified
 
 

@@ -19,9 +19,9 @@ from tracker.alerts.evaluation import submission_saved
 from tracker.alerts.models import ACTIVE_STATUSES, Alert
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
-from tracker.core.tasks import enqueue_on_commit
 from tracker.core.vocab import Role, RuleCode
 from tracker.notifications.models import Notification, NotificationStatus
+from tracker.notifications.services import notifications_send_after_commit
 from tracker.rehab import rules
 from tracker.rehab.evaluation import exercise_log_findings
 from tracker.rehab.models import (
@@ -382,9 +382,6 @@ def reminders_send(*, now: datetime) -> int:
                     dedupe_key__in=list(keys.values()), channel="email", status=NotificationStatus.PENDING
                 ).values_list("pk", flat=True)
             )
-            if email_ids:
-                from tracker.rehab.tasks import send_reminder_emails
-
-                enqueue_on_commit(send_reminder_emails, email_ids)
+            notifications_send_after_commit(email_ids)
             sent += len(claimed)
     return sent

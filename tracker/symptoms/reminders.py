@@ -18,15 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.accounts.models import PatientProfile
-from tracker.core.tasks import enqueue_on_commit
 from tracker.core.vocab import CheckinSchedule
 from tracker.notifications.models import Notification, NotificationStatus
+from tracker.notifications.services import notifications_send_after_commit
 from tracker.symptoms.models import CheckIn
 from tracker.symptoms.selectors import checkin_period_start
 
 REMINDER_KIND = "checkin_reminder"
 INSERT_BATCH = 2000
-EMAIL_BATCH = 500
 
 
 def _due_in_period(schedule: str, start: datetime) -> Q:
@@ -101,8 +100,5 @@ def checkin_reminders_send(*, now: datetime) -> int:
                 kind=REMINDER_KIND, channel="email", status=NotificationStatus.PENDING, created_at__gte=sent_at
             ).values_list("pk", flat=True)
         )
-        from tracker.symptoms.tasks import send_reminder_emails
-
-        for start in range(0, len(email_ids), EMAIL_BATCH):
-            enqueue_on_commit(send_reminder_emails, email_ids[start : start + EMAIL_BATCH])
+        notifications_send_after_commit(email_ids)
     return len(due)
