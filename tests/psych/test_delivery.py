@@ -218,3 +218,30 @@ def test_the_emails_are_queued_a_batch_to_a_task_after_commit_and_each_is_sent_o
         notification_tasks.send_notifications(*ids)
         notification_tasks.send_notifications(*ids)  # a retried task sends nothing twice
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.user.email for p in [patient, *others])
+
+
+def test_one_batch_with_different_start_days_moves_each_cursor_to_its_own_next_day(psychologist, programme):
+    plan = [offset for offset, _module in offsets(programme)]
+    days_in = [0, 1, 3, 6, 12, 17, 40]  # how far into its programme each patient is today
+    assigned = {}
+    with time_machine.travel(at(START - timedelta(days=60)), tick=False):
+        for days in days_in:
+            who = PatientFactory(team=[psychologist])
+            start = START - timedelta(days=days)
+            assigned[days] = programme_assign(
+                patient=who, programme=programme, start_date=start, assigned_by=psychologist
+            )
+    with time_machine.travel(at(START), tick=False):
+        result = content_deliver_due(now=timezone.now())
+    assert result.delivered == sum(1 for days in days_in for offset in plan if offset <= days)
+    for days, assignment in assigned.items():
+        assignment.refresh_from_db()
+        later = [offset for offset in plan if offset > days]
+        if later:
+            assert (assignment.next_due_on, assignment.status) == (
+                assignment.start_date + timedelta(days=later[0]),
+                AssignmentStatus.ACTIVE,
+            ), days
+        else:
+            assert (assignment.next_due_on, assignment.status) == (None, AssignmentStatus.FINISHED), days
+    assert result.finished == sum(1 for days in days_in if days >= plan[-1])

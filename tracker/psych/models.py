@@ -393,8 +393,10 @@ class ContentDelivery(models.Model):
         verbose_name_plural = _("content deliveries")
         indexes = [
             models.Index(fields=["patient", "-due_on"], name="psych_delivery_patient"),
+            # The notifier reads these in (delivered_at, id) order, a batch at a time: with the id in the
+            # index it reads one batch's entries, not every delivery of the run (they share delivered_at).
             models.Index(
-                fields=["delivered_at"], condition=Q(notified_at__isnull=True), name="psych_delivery_unnotified"
+                fields=["delivered_at", "id"], condition=Q(notified_at__isnull=True), name="psych_delivery_unnotified"
             ),
         ]
         constraints = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -503,7 +504,8 @@ def content_deliver_due(
     Reads only active assignments whose ``next_due_on`` cursor has arrived (a partial index), in id
     order, ``batch_size`` at a time. Per batch: one query for the assignments, one for what they have
     already received, one insert of the new deliveries (a unique constraint per assignment and module
-    makes a second run, or two workers at once, deliver nothing twice) and one update of the cursors.
+    makes a second run, or two workers at once, deliver nothing twice) and an update of the cursors per
+    distinct next due day.
     Modules whose day was missed (the job did not run) are delivered on the next run.
     """
     today = timezone.localdate(now)
@@ -553,7 +555,14 @@ def content_deliver_due(
                 ContentDelivery.objects.bulk_create(new_rows, ignore_conflicts=True)
                 after = ContentDelivery.objects.filter(assignment_id__in=[a.pk for a in batch]).count()
                 result.delivered += after - before
-            ProgrammeAssignment.objects.bulk_update(batch, ["next_due_on", "status"])
+            # One UPDATE per distinct new (cursor, status), not bulk_update's CASE over every row: a batch's
+            # assignments share a few next days (the programmes' module offsets), and building bulk_update's
+            # CASE cost more than the rest of the job.
+            moved: dict[tuple, list[int]] = defaultdict(list)
+            for assignment in batch:
+                moved[assignment.next_due_on, assignment.status].append(assignment.pk)
+            for (next_due_on, status), pks in moved.items():
+                ProgrammeAssignment.objects.filter(pk__in=pks).update(next_due_on=next_due_on, status=status)
     result.notified = content_notify_pending(now=now, batch_size=batch_size, assignment_ids=assignment_ids)
     return result
 
