@@ -19,7 +19,7 @@ from tracker.alerts.charts import stats_figure
 from tracker.alerts.models import Alert
 from tracker.alerts.rules import thresholds_from_settings
 from tracker.alerts.stats import AlertStatistics, RuleStats
-from tracker.core.plotly_template import TEMPLATE_PLOTLY
+from tracker.core.figures import TEMPLATE_NONE, TEMPLATE_PLOTLY, scatter
 from tracker.core.vocab import RuleCode
 from tracker.dashboard.charts import (
     CHART_ORDER,
@@ -36,14 +36,7 @@ from tracker.psych.models import Screen
 from tracker.rehab import charts as rehab_charts
 from tracker.rehab.rules import WeekAdherence
 from tracker.rehab.selectors import PainPoint
-from tracker.symptoms.charts import (
-    TEMPLATE_NONE,
-    history_charts,
-    pain_figure,
-    scatter,
-    side_effects_figure,
-    walking_figure,
-)
+from tracker.symptoms.charts import history_charts, pain_figure, side_effects_figure, walking_figure
 from tracker.symptoms.models import CheckIn
 
 START = datetime(2026, 11, 1, tzinfo=UTC)

@@ -6,14 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tracker.symptoms.charts import (
-    PAIN_BANDS,
-    history_charts,
-    pain_figure,
-    safe_json,
-    side_effects_figure,
-    walking_figure,
-)
+from tracker.core.figures import safe_json
+from tracker.symptoms.charts import PAIN_BANDS, history_charts, pain_figure, side_effects_figure, walking_figure
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """The chart of the alert statistics page, built on the server as plotly JSON (drawn by the served plotly.js).
 
-Plain dicts, as in the symptoms app (see ``tracker.symptoms.charts`` for why), with plotly's default
+Plain dicts, built with ``tracker.core.figures`` (which says why), with plotly's default
 template spelt out so the chart looks as it did when graph objects built it.
 tests/dashboard/test_plotly_figures.py passes it through ``go.Figure`` so plotly still validates it.
 """
@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from tracker.core.plotly_template import TEMPLATE_PLOTLY
-from tracker.symptoms.charts import Figure, figure
+from tracker.core.figures import TEMPLATE_PLOTLY, Figure, figure
 
 if TYPE_CHECKING:
     from tracker.alerts.stats import AlertStatistics

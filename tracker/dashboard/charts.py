@@ -18,18 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tracker.core.figures import TEMPLATE_NONE, Figure, centred_note, figure, hline, scatter
 from tracker.core.vocab import WALKING_ORDER, WEAKNESS_ORDER, Bladder, Bowel, Instrument, Limb, Severity, Walking
 from tracker.core.vocab import WeaknessLevel as Weakness
-from tracker.symptoms.charts import (
-    TEMPLATE_NONE,
-    Figure,
-    centred_note,
-    figure,
-    hline,
-    pain_figure,
-    scatter,
-    side_effects_figure,
-)
+from tracker.symptoms.charts import pain_figure, side_effects_figure
 
 SEVERITY_COLOURS = {Severity.EMERGENCY: "#b00020", Severity.URGENT: "#8a4b00", Severity.ROUTINE: "#0b5cad"}
 SCREEN_COLOURS = {Instrument.DISTRESS_THERMOMETER: "#6a3d9a", Instrument.PHQ9: "#0b5cad", Instrument.GAD7: "#1b6e2d"}

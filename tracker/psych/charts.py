@@ -1,6 +1,6 @@
 """The questionnaire totals chart of the staff patient page, built on the server as plotly JSON.
 
-Plain dicts, as in the symptoms app (see ``tracker.symptoms.charts`` for why), with plotly's default
+Plain dicts, built with ``tracker.core.figures`` (which says why), with plotly's default
 template spelt out so the chart looks as it did when graph objects built it.
 tests/dashboard/test_plotly_figures.py passes it through ``go.Figure`` so plotly still validates it.
 """
@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.core.plotly_template import TEMPLATE_PLOTLY
+from tracker.core.figures import TEMPLATE_PLOTLY, Figure, figure, safe_json, scatter
 from tracker.core.vocab import Instrument
 from tracker.psych.models import Screen
 from tracker.psych.selectors import INSTRUMENT_ORDER
-from tracker.symptoms.charts import Figure, figure, safe_json, scatter
 
 
 def screen_totals_figure(screens: Sequence[Screen]) -> Figure | None:

@@ -1,6 +1,6 @@
 """Plotly figures for adherence and exercise pain, built on the server as JSON (plotly.js is served from static/).
 
-Figures are plotly JSON as plain dicts, as in the symptoms app (see ``tracker.symptoms.charts`` for why),
+Figures are plotly JSON as plain dicts, built with ``tracker.core.figures`` (which says why),
 with plotly's default template spelt out so they look as they did when graph objects built them.
 tests/dashboard/test_plotly_figures.py passes each through ``go.Figure`` so plotly still validates them.
 """
@@ -14,10 +14,9 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from tracker.core.plotly_template import TEMPLATE_PLOTLY
+from tracker.core.figures import TEMPLATE_PLOTLY, Figure, figure, safe_json, scatter
 from tracker.rehab.rules import WeekAdherence
 from tracker.rehab.selectors import PainPoint
-from tracker.symptoms.charts import Figure, figure, safe_json, scatter
 
 
 def _layout(*, xaxis: dict, yaxis: dict) -> dict:

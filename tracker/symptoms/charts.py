@@ -10,23 +10,19 @@ Each figure is sized for a phone (no mode bar, no zooming by accident, legend un
 JSON is safe to put inside a <script type="application/json"> element. No patient names or free text
 go into a figure, only the numbers and the plain-language labels of the vocabularies.
 
-A figure is plotly's JSON built as plain dicts and lists ({"data": [traces with "type"], "layout": {...}}),
-not ``plotly.graph_objects``: validating through graph objects and serialising back cost more than the rest
-of a page. tests/dashboard/test_plotly_figures.py passes every figure through ``go.Figure`` so plotly's
-validator still rejects a misspelt or invalid property.
+Figures are plotly JSON as plain dicts, built with ``tracker.core.figures`` (which says why).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker.core.figures import TEMPLATE_NONE, Figure, centred_note, figure, hrect, safe_json, scatter
 from tracker.core.vocab import WALKING_ORDER, SideEffect, Walking
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS
 
@@ -46,11 +42,6 @@ SIDE_EFFECT_COLOURS = {
 PAIN_NOW_COLOUR = "#0b5cad"
 PAIN_WORST_COLOUR = "#b00020"
 WALKING_COLOUR = "#1a1a1a"
-# What plotly's own template "none" serialises to: no styling beyond the figure's own (its default template
-# would add some 10 kB to every figure).
-TEMPLATE_NONE = {"data": {"scatter": [{"type": "scatter"}]}}
-
-Figure = dict[str, Any]  # plotly JSON of one figure: {"data": [...], "layout": {...}}, plain JSON types only
 
 
 @dataclass(frozen=True)
@@ -65,37 +56,6 @@ def _times(checkins: Sequence, tz: tzinfo | None) -> list[str]:
     tz = tz or timezone.get_default_timezone()
     # Plotly reads naive local times as wall-clock times, which is what a patient expects to see.
     return [timezone.localtime(c.recorded_at, tz).replace(tzinfo=None).isoformat() for c in checkins]
-
-
-def figure(layout: dict, data: list | None = None) -> Figure:
-    return {"data": data or [], "layout": layout}
-
-
-def scatter(**attributes) -> dict:
-    return {"type": "scatter", **attributes}
-
-
-def hrect(*, y0: float, y1: float, **style) -> dict:
-    """A band across the whole width of the plot, as plotly's ``add_hrect`` draws it."""
-    return {"type": "rect", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y0, "y1": y1, **style}
-
-
-def hline(*, y: float, **style) -> dict:
-    """A line across the whole width of the plot, as plotly's ``add_hline`` draws it."""
-    return {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y, **style}
-
-
-def centred_note(message: str) -> dict:
-    """An annotation in the middle of an empty plot."""
-    return {
-        "text": message,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 0.5,
-        "y": 0.5,
-        "showarrow": False,
-        "font": {"size": 15, "color": "#4a4a4a"},
-    }
 
 
 def _layout(**extra) -> dict:
@@ -127,15 +87,6 @@ def _empty(fig: Figure, message: str) -> Figure:
     fig["layout"].setdefault("annotations", []).append(centred_note(message))
     fig["layout"]["xaxis"]["visible"] = False
     return fig
-
-
-def safe_json(fig: Figure) -> str:
-    """The figure's JSON, with <, > and & escaped so it cannot close the <script> element holding it.
-
-    ``json.dumps`` refuses anything that is not plain JSON (a lazy translation, a datetime), so nothing
-    unexpected reaches the page."""
-    text = json.dumps(fig, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figure:
