@@ -541,8 +541,9 @@ def report(
     quick: bool = False,
     machine: dict | None = None,
     extra: list[tuple[str, list[str], list[list], list[str]]] = (),
+    notes: list[str] = (),
 ) -> int:
-    """Print the table, the goals (`verdicts`) and the correctness `checks`; write bench/results-<name>.json.
+    """Print the table, the goals (`verdicts`), `notes` and the correctness `checks`; write bench/results-<name>.json.
 
     `extra`: further tables after those, each (caption, headers, rows, notes); a table with no rows is left out.
     -> the exit code: 1 if a check failed, or a goal was missed at full size (quick sizes only run)."""
@@ -554,15 +555,17 @@ def report(
     print()
     for text, ok in verdicts:
         print(f"- {'MET' if ok else 'NOT MET'}: {text}")
+    for text in notes:
+        print(f"- {text}")
     for text, ok in checks:
         print(f"- {'OK' if ok else 'FAILED'}: {text}")
-    for caption, extra_headers, extra_rows, notes in extra:
+    for caption, extra_headers, extra_rows, extra_notes in extra:
         if extra_rows:
             print()
             print(f"{caption}:")
             print()
             print(table(extra_headers, extra_rows))
-            for note in notes:
+            for note in extra_notes:
                 print(f"- {note}")
     if quick:
         print("(quick sizes: the goals are for the full sizes)")
@@ -578,6 +581,7 @@ def report(
                 "headers": headers,
                 "rows": rows,
                 "verdicts": verdicts,
+                "notes": list(notes),
                 "checks": list(checks),
                 "extra": [{"caption": c, "headers": h, "rows": r, "notes": n} for c, h, r, n in extra],
                 "quick": quick,

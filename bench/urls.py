@@ -9,5 +9,6 @@ from config.urls import urlpatterns as project_urlpatterns
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench-bare"),
     path("bench/bare-page/", views.bare_page, name="bench-bare-page"),
+    path("bench/checkin-lower-bound/", views.checkin_lower_bound, name="bench-checkin-lower-bound"),
     *project_urlpatterns,
 ]
