@@ -4,7 +4,9 @@
   Redis returns and a sweep, exactly 20 alerts, none doubled;
 - a worker SIGKILLed in the middle of evaluating posted red flags: nothing half-made, and after a
   restart and a sweep every red flag has exactly one alert;
-- the PostgreSQL connection dropped in the middle of a POST: a clean 503 JSON and no partial rows;
+- the PostgreSQL connection dropped in the middle of a POST: a clean 503 JSON and no partial rows; dropped
+  after the check-in committed (while its advice is read): a 503 that says it was saved, and the retry
+  gets the original and its advice;
 - 20 concurrent identical red-flag POSTs over HTTP (a live server) with a real worker: one alert
   (and, when the phone repeats one client_id, one check-in).
 
@@ -117,12 +119,12 @@ def test_a_worker_sigkilled_mid_evaluation_loses_and_doubles_nothing(nurse, pati
     assert_one_alert_per_red_flag(red)
 
 
-def test_postgresql_connection_dropped_mid_request_gives_a_clean_503_and_no_partial_rows(patient, patient_api):
-    if connection.vendor != "postgresql":
-        pytest.skip("drops a PostgreSQL backend connection: runs in the PostgreSQL + Redis pass")
+def _drop_the_connection(*, after: str, then: str | None = None):
+    """An execute wrapper that terminates this PostgreSQL backend (from a second connection) right after the
+    first query starting with `after` has run or, given `then`, just before the first query starting with
+    `then` that follows it; -> (wrapper, the dropped backends' pids)."""
     import psycopg
 
-    client = patient_api(patient)
     settings_dict = connection.settings_dict
     killer_conninfo = {
         "host": settings_dict["HOST"] or None,
@@ -131,19 +133,35 @@ def test_postgresql_connection_dropped_mid_request_gives_a_clean_503_and_no_part
         "password": settings_dict["PASSWORD"] or None,
         "dbname": settings_dict["NAME"],
     }
-    dropped = []
+    dropped, seen_after = [], []
 
-    def drop_after_the_insert(execute, sql, params, many, context):
+    def kill(context):
+        pid = context["connection"].connection.info.backend_pid
+        with psycopg.connect(**killer_conninfo, autocommit=True) as killer:
+            killer.execute("SELECT pg_terminate_backend(%s)", [pid])
+        dropped.append(pid)
+
+    def wrapper(execute, sql, params, many, context):
+        if then is not None and seen_after and not dropped and sql.startswith(then):
+            kill(context)
         result = execute(sql, params, many, context)
-        if sql.startswith('INSERT INTO "symptoms_checkin"') and not dropped:
-            pid = context["connection"].connection.info.backend_pid
-            with psycopg.connect(**killer_conninfo, autocommit=True) as killer:
-                killer.execute("SELECT pg_terminate_backend(%s)", [pid])
-            dropped.append(pid)
+        if not seen_after and sql.startswith(after):
+            seen_after.append(sql)
+            if then is None:
+                kill(context)
         return result
 
+    return wrapper, dropped
+
+
+def test_postgresql_connection_dropped_mid_request_gives_a_clean_503_and_no_partial_rows(patient, patient_api):
+    if connection.vendor != "postgresql":
+        pytest.skip("drops a PostgreSQL backend connection: runs in the PostgreSQL + Redis pass")
+    client = patient_api(patient)
+    # Dropped right after the INSERT, before its COMMIT.
+    drop, dropped = _drop_the_connection(after='INSERT INTO "symptoms_checkin"')
     body = checkin_body(red_flag=True)
-    with connection.execute_wrapper(drop_after_the_insert):
+    with connection.execute_wrapper(drop):
         response = client.post(CHECKINS, body, format="json")
     assert dropped, "the drill never reached the INSERT"
     assert response.status_code == 503
@@ -157,6 +175,30 @@ def test_postgresql_connection_dropped_mid_request_gives_a_clean_503_and_no_part
     retry = client.post(CHECKINS, body, format="json")
     assert retry.status_code == 201
     assert CheckIn.objects.count() == 1
+
+
+def test_postgresql_connection_dropped_after_the_commit_says_the_checkin_was_saved(patient, patient_api, nurse):
+    if connection.vendor != "postgresql":
+        pytest.skip("drops a PostgreSQL backend connection: runs in the PostgreSQL + Redis pass")
+    client = patient_api(patient)
+    # Dropped as the advice reads the patient's history, after the check-in has committed.
+    drop, dropped = _drop_the_connection(after='INSERT INTO "symptoms_checkin"', then="SELECT")
+    body = checkin_body(red_flag=True)
+    with connection.execute_wrapper(drop):
+        response = client.post(CHECKINS, body, format="json")
+    assert dropped, "the drill never reached the advice"
+    assert response.status_code == 503
+    assert "was saved" in response.json()["detail"] and "Nothing was saved" not in response.json()["detail"]
+
+    connection.close()
+    stored = CheckIn.objects.get()
+    # The phone retries with the same client_id: the original and its advice, nothing stored twice.
+    retry = client.post(CHECKINS, body, format="json")
+    assert retry.status_code == 200 and retry.json()["id"] == stored.pk
+    assert retry.json()["advice"]["level"] == "emergency"
+    assert CheckIn.objects.count() == 1
+    call_command("sweep")  # whatever became of its queued evaluation, the red flag reaches the team once
+    assert_one_alert_per_red_flag([patient])
 
 
 def _post_over_http(url: str, token: str, body: dict) -> tuple[int, dict]:

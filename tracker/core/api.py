@@ -1,13 +1,46 @@
 """API plumbing shared by every app."""
 
 import logging
+from contextlib import contextmanager
 
 from django.db import DatabaseError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
+
+
+class SavedButUnavailable(APIException):
+    """503 for a database failure after the request's data was committed: it was saved, the reply was not made."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("What you sent was saved, but the service could not finish its reply. Please try again.")
+    default_code = "saved_but_unavailable"
+
+
+# For check-ins: their reply (the advice) comes back when the same one is sent again.
+RESEND_WITH_CLIENT_ID = _(
+    "What you sent was saved, but the service could not finish its reply. Send it again in a moment with "
+    "the same client_id to get the reply: it is not stored twice."
+)
+
+
+@contextmanager
+def already_saved(what: str, detail=None):
+    """Wrap what a view reads after its data is committed (the advice for a stored check-in, say).
+
+    A database failure in there must not get the handler's "Nothing was saved" (below): it becomes a
+    SavedButUnavailable 503 (with `detail`, if given), which says the data is stored. `what` names the
+    step in the log line.
+    """
+    try:
+        yield
+    except DatabaseError as exc:
+        logger.error("database error in %s after saving: %s", what, type(exc).__name__)
+        raise SavedButUnavailable(detail) from exc
 
 
 def exception_handler(exc, context):

@@ -27,7 +27,12 @@ ERRORS = {
     "413": ("The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.", "ErrorDetail", True),
     "415": ("The request body's media type is not supported.", "ErrorDetail", True),
     "429": ("Too many requests; try again later.", "ErrorDetail", False),
-    "503": ("The database is unreachable; nothing was saved.", "ErrorDetail", False),
+    "503": (
+        "The database is unreachable; nothing was saved, unless `detail` says it was (it failed after saving: "
+        "send it again with the same client_id to get the reply, stored once).",
+        "ErrorDetail",
+        False,
+    ),
 }
 METHODS = ("get", "put", "post", "patch", "delete")
 # DRF's TimeField reads and writes naive wall-clock times ("18:00" / "18:00:00", in the site's time zone),

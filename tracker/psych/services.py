@@ -642,11 +642,12 @@ def content_open(*, delivery: ContentDelivery, now: datetime | None = None) -> N
 
 def content_complete(
     *, delivery: ContentDelivery, helpful: bool | None = None, now: datetime | None = None
-) -> ContentDelivery:
+) -> None:
     """Mark a delivered module done (the first time counts) and, optionally, rate it helpful or not.
 
     Safe to repeat: a second call keeps the first completion time and only changes the rating when
-    one is given.
+    one is given. Reads nothing after its commit (callers read the item again if they show it), so a
+    database failure here means nothing changed.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -655,5 +656,3 @@ def content_complete(
         )
         if helpful is not None:
             ContentDelivery.objects.filter(pk=delivery.pk).update(helpful=helpful)
-    delivery.refresh_from_db()
-    return delivery

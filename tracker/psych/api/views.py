@@ -16,6 +16,7 @@ from tracker.accounts.api.permissions import IsPatient, role_in
 from tracker.accounts.selectors import get_patient_for, patient_of, scope_to_user
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
+from tracker.core.api import already_saved
 from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
 from tracker.psych import selectors, services
 from tracker.psych.api.serializers import (
@@ -149,9 +150,11 @@ class ContentCompleteView(APIView):
             raise Http404
         serializer = ContentCompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        delivery = services.content_complete(delivery=delivery, helpful=serializer.validated_data.get("helpful"))
-        delivery = selectors.delivery_for_patient(patient_of(request.user), pk)
-        return Response(ContentSerializer(delivery, context={"request": request}).data)
+        services.content_complete(delivery=delivery, helpful=serializer.validated_data.get("helpful"))
+        with already_saved("content completion"):
+            delivery = selectors.delivery_for_patient(patient_of(request.user), pk)
+            body = ContentSerializer(delivery, context={"request": request}).data
+        return Response(body)
 
 
 class ReferralListCreateView(generics.ListCreateAPIView):
