@@ -8,16 +8,29 @@ PostgreSQL connection at the same two moments of a check-in.
 """
 
 import re
+import uuid
 from contextlib import contextmanager
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import OperationalError, connection
+from django.urls import resolve
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
+from tests.factories import PASSWORD, AlertFactory
+from tests.proof.access import all_routes
 from tests.proof.conftest import CHECKINS, checkin_body
+from tests.rehab.conftest import prescribe, set_precautions, spec
+from tracker.accounts.models import PatientProfile
+from tracker.alerts.models import AlertEvent
+from tracker.audit.models import AuditLog
 from tracker.psych.library import library_load
-from tracker.psych.models import ContentDelivery, Programme
-from tracker.psych.services import programme_assign
+from tracker.psych.models import ContentDelivery, Programme, ProgrammeAssignment, Referral, Screen
+from tracker.psych.services import programme_assign, referral_create
+from tracker.rehab.models import Exercise, ExerciseLog, ExercisePlan, PlanVersion
 from tracker.symptoms.models import CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +82,16 @@ def test_a_failure_after_the_checkin_is_stored_says_it_was_saved_and_the_retry_g
     assert CheckIn.objects.count() == 1
 
 
+def test_without_a_client_id_the_patient_is_told_not_to_send_it_again(api_as, patient):
+    body = checkin_body(red_flag=False)
+    del body["client_id"]
+    with database_fails(after=r'INSERT INTO "symptoms_checkin"', at="SELECT"):
+        response = api_as(patient.user).post(CHECKINS, body, format="json")
+    assert_saved_but_unavailable(response)
+    assert "do not send it again" in response.json()["detail"]
+    assert CheckIn.objects.count() == 1
+
+
 def test_a_failure_before_the_checkin_is_stored_says_nothing_was_saved(api_as, patient):
     with database_fails(at=r'INSERT INTO "symptoms_checkin"'):
         response = api_as(patient.user).post(CHECKINS, checkin_body(red_flag=True), format="json")
@@ -109,3 +132,234 @@ def test_a_failure_after_content_is_marked_done_says_it_was_saved(api_as, patien
 
     again = client.post(url, {"helpful": True}, format="json")
     assert again.status_code == 200 and again.json()["done"] is True
+
+
+# ------------------------------------------------------------------------------------------------------
+# Every writing endpoint: a database failure after its data is committed says so (or none can happen)
+# ------------------------------------------------------------------------------------------------------
+
+CONTROL = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)")
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b")
+
+
+class FailAfterCommit:
+    """An execute wrapper that fails the first query run after some write has become committed.
+
+    The test runs in a transaction, so the view's atomic blocks are savepoints: a write is committed when
+    the outermost savepoint around it is released, or at once when it runs outside any."""
+
+    def __init__(self):
+        self.open = []  # writes inside each open savepoint, innermost last
+        self.committed = False
+        self.failed = None
+
+    def __call__(self, execute, sql, params, many, context):
+        control = CONTROL.match(sql)
+        if self.committed and not control and self.failed is None:
+            self.failed = sql
+            raise OperationalError("server closed the connection unexpectedly")
+        result = execute(sql, params, many, context)
+        kind = control.group(1) if control else None
+        if kind == "SAVEPOINT":
+            self.open.append(0)
+        elif kind == "ROLLBACK TO SAVEPOINT":
+            self.open[-1] = 0
+        elif kind == "RELEASE SAVEPOINT":
+            writes = self.open.pop()
+            if writes and self.open:
+                self.open[-1] += writes
+            elif writes:
+                self.committed = True
+        elif WRITE.match(sql):
+            if self.open:
+                self.open[-1] += 1
+            else:
+                self.committed = True
+        return result
+
+
+def _programme():
+    library_load()
+    return Programme.objects.get(slug="coping-with-pain-and-worry")
+
+
+def _plan_version(a):
+    set_precautions(a.patient)
+    return prescribe(a.patient, a.therapist, spec(Exercise.objects.order_by("id").first().slug), override_reason="x")
+
+
+def _exercise_log(a, *, client_id: bool):
+    item = _plan_version(a).items.order_by("id").first()
+    body = {"plan_item": item.pk, "completed": True, "pain_before": 1, "pain_during": 2, "difficulty": "ok"}
+    if client_id:
+        body["client_id"] = str(uuid.uuid4())
+    return a.api_as(a.patient.user), "post", "/api/v1/exercise-logs/", body, ExerciseLog.objects.count
+
+
+def _content_complete(a):
+    today = timezone.localdate()
+    programme_assign(patient=a.patient, programme=_programme(), start_date=today, assigned_by=a.psychologist)
+    delivery = ContentDelivery.objects.get(patient=a.patient)
+    done = ContentDelivery.objects.exclude(completed_at=None).count
+    return a.api_as(a.patient.user), "post", f"/api/v1/content/{delivery.pk}/complete/", {"helpful": True}, done
+
+
+def _referral_contact(a):
+    referral = referral_create(patient=a.patient, service="social_work", created_by=a.nurse)
+    body = {"contacted_at": (timezone.now() - timedelta(minutes=1)).isoformat(), "outcome": "advice_given"}
+    url = f"/api/v1/referrals/{referral.pk}/contact/"
+    return a.api_as(a.psychologist), "post", url, body, Referral.objects.exclude(contacted_at=None).count
+
+
+def _programme_assignment(a):
+    _programme()
+    body = {"patient": a.patient.pk, "programme": "coping-with-pain-and-worry", "start_date": str(timezone.localdate())}
+    return a.api_as(a.psychologist), "post", "/api/v1/programme-assignments/", body, ProgrammeAssignment.objects.count
+
+
+def _checkin_without_client_id(a):
+    body = checkin_body(red_flag=False)
+    del body["client_id"]
+    return a.api_as(a.patient.user), "post", CHECKINS, body, CheckIn.objects.count
+
+
+# name -> (actors) -> (client, method, url, body, count of what the request stores)
+WRITES = {
+    "token": lambda a: (
+        APIClient(),
+        "post",
+        "/api/v1/auth/token/",
+        {"username": a.nurse.username, "password": PASSWORD},
+        Token.objects.count,
+    ),
+    "patient create": lambda a: (
+        a.api_as(a.nurse),
+        "post",
+        "/api/v1/patients/",
+        {
+            "username": "new_patient",
+            "password": "Str0ng-pass-123x",
+            "first_name": "Ann",
+            "last_name": "Bee",
+            "date_of_birth": "1970-01-01",
+            "primary_cancer": "Lung",
+            "spinal_levels": ["T8"],
+        },
+        PatientProfile.objects.count,
+    ),
+    "patient update": lambda a: (
+        a.api_as(a.nurse),
+        "patch",
+        f"/api/v1/patients/{a.patient.pk}/",
+        {"primary_cancer": "Prostate"},
+        AuditLog.objects.filter(action="update").count,
+    ),
+    "check-in": lambda a: (
+        a.api_as(a.patient.user),
+        "post",
+        CHECKINS,
+        checkin_body(red_flag=True),
+        CheckIn.objects.count,
+    ),
+    "check-in without client_id": _checkin_without_client_id,
+    "alert acknowledge": lambda a: (
+        a.api_as(a.nurse),
+        "post",
+        f"/api/v1/alerts/{AlertFactory(patient=a.patient).pk}/acknowledge/",
+        None,
+        AlertEvent.objects.count,
+    ),
+    "alert resolve": lambda a: (
+        a.api_as(a.nurse),
+        "post",
+        f"/api/v1/alerts/{AlertFactory(patient=a.patient, rule='pain_escalation').pk}/resolve/",
+        {"outcome": "advised", "note": "Rang."},
+        AlertEvent.objects.count,
+    ),
+    "screen": lambda a: (
+        a.api_as(a.patient.user),
+        "post",
+        SCREENS,
+        {"instrument": "phq9", "answers": [3, 3, 3, 3, 3, 3, 3, 3, 1], "client_id": str(uuid.uuid4())},
+        Screen.objects.count,
+    ),
+    "content complete": lambda a: _content_complete(a),
+    "referral create": lambda a: (
+        a.api_as(a.nurse),
+        "post",
+        "/api/v1/referrals/",
+        {"patient": a.patient.pk, "service": "psychology", "reason": "low mood"},
+        Referral.objects.count,
+    ),
+    "referral contact": lambda a: _referral_contact(a),
+    "programme assignment": lambda a: _programme_assignment(a),
+    "plan create": lambda a: (
+        a.api_as(a.therapist),
+        "post",
+        "/api/v1/plans/",
+        {
+            "patient": set_precautions(a.patient).pk,
+            "items": [{"exercise": Exercise.objects.order_by("id").first().pk, "days": ["mon", "wed", "fri"]}],
+            "override_reason": "x",
+        },
+        PlanVersion.objects.count,
+    ),
+    "plan check": lambda a: (
+        a.api_as(a.therapist),
+        "post",
+        "/api/v1/plans/check/",
+        {
+            "patient": set_precautions(a.patient).pk,
+            "items": [{"exercise": Exercise.objects.order_by("id").first().pk, "days": ["mon"]}],
+        },
+        AuditLog.objects.count,
+    ),
+    "plan reminder": lambda a: (
+        a.api_as(a.patient.user),
+        "patch",
+        f"/api/v1/plans/{_plan_version(a).plan_id}/",
+        {"reminder_time": "09:00"},
+        ExercisePlan.objects.filter(reminder_time="09:00").count,
+    ),
+    "exercise log": lambda a: _exercise_log(a, client_id=True),
+    "exercise log without client_id": lambda a: _exercise_log(a, client_id=False),
+}
+
+
+@pytest.fixture
+def actors(patient, nurse, therapist, psychologist, api_as):
+    return SimpleNamespace(patient=patient, nurse=nurse, therapist=therapist, psychologist=psychologist, api_as=api_as)
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_a_database_failure_after_the_commit_never_says_nothing_was_saved(name, actors):
+    client, method, url, body, count = WRITES[name](actors)
+    before = count()
+    fail = FailAfterCommit()
+    with connection.execute_wrapper(fail):
+        response = getattr(client, method)(url, body, format="json")
+    connection.needs_rollback = False  # the test's own transaction: read what the request left behind
+    if fail.failed is None:
+        # Nothing ran after the commit, so any database failure came before it, and "Nothing was saved" holds.
+        assert response.status_code in (200, 201), response.content
+        assert fail.committed, "the request saved nothing: the scenario is wrong"
+        return
+    assert_saved_but_unavailable(response)
+    assert count() > before, "it says it was saved"
+
+
+def _writes(callback) -> set[str]:
+    cls = getattr(callback, "cls", None)  # DRF views; the API serves no other kind that writes
+    if cls is None:
+        return set()
+    return {m.upper() for m in ("post", "put", "patch", "delete") if m in cls.http_method_names and hasattr(cls, m)}
+
+
+def test_every_writing_api_endpoint_is_checked_above(actors):
+    checked = set()
+    for make in WRITES.values():
+        _client, method, url, _body, _count = make(actors)
+        checked.add((resolve(url).route, method.upper()))
+    served = {(r.route, m) for r in all_routes() if r.is_api for m in _writes(r.callback)}
+    assert served - checked == set(), "a writing endpoint with no scenario in WRITES"
+    assert len(served) >= 15

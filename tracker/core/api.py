@@ -21,10 +21,15 @@ class SavedButUnavailable(APIException):
     default_code = "saved_but_unavailable"
 
 
-# For check-ins: their reply (the advice) comes back when the same one is sent again.
+# For submissions with a client_id: their reply (the advice) comes back when the same one is sent again.
 RESEND_WITH_CLIENT_ID = _(
     "What you sent was saved, but the service could not finish its reply. Send it again in a moment with "
     "the same client_id to get the reply: it is not stored twice."
+)
+# For submissions without one: sent again, they would be stored twice.
+DO_NOT_RESEND = _(
+    "What you sent was saved, but the service could not finish its reply. Please do not send it again: "
+    "without a client_id it would be stored twice."
 )
 
 
@@ -44,7 +49,13 @@ def already_saved(what: str, detail=None):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus a clean 503 (never a 500 page) when the database is unreachable."""
+    """DRF's handler, plus a clean 503 (never a 500 page) when the database is unreachable.
+
+    Its "Nothing was saved" is true because no API view reads after its data is committed: views that
+    write and then read their reply do both in one transaction (`@transaction.atomic`), and the check-in
+    POST, which commits first on purpose, wraps its later reads in `already_saved`
+    (tests/core/test_api_database_errors.py checks every writing endpoint).
+    """
     response = drf_exception_handler(exc, context)
     if response is None and isinstance(exc, DatabaseError):
         logger.error("database error in %s: %s", context.get("view").__class__.__name__, type(exc).__name__)

@@ -640,9 +640,7 @@ def content_open(*, delivery: ContentDelivery, now: datetime | None = None) -> N
         delivery.opened_at = now
 
 
-def content_complete(
-    *, delivery: ContentDelivery, helpful: bool | None = None, now: datetime | None = None
-) -> None:
+def content_complete(*, delivery: ContentDelivery, helpful: bool | None = None, now: datetime | None = None) -> None:
     """Mark a delivered module done (the first time counts) and, optionally, rate it helpful or not.
 
     Safe to repeat: a second call keeps the first completion time and only changes the rating when

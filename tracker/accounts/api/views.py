@@ -1,5 +1,6 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -95,6 +96,7 @@ class PatientListCreateView(generics.ListCreateAPIView):
         return response
 
     @extend_schema(request=PatientCreateSerializer, responses={201: PatientSerializer})
+    @transaction.atomic
     def create(self, request, *args, **kwargs):
         serializer = PatientCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -133,6 +135,7 @@ class PatientDetailView(generics.RetrieveUpdateAPIView):
         return _patients_for(self.request.user).get(pk=patient.pk)
 
     @extend_schema(request=PatientUpdateSerializer, responses=PatientSerializer)
+    @transaction.atomic
     def partial_update(self, request, *args, **kwargs):
         patient = self.get_object()
         serializer = PatientUpdateSerializer(patient, data=request.data, partial=True)

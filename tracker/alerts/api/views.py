@@ -1,5 +1,6 @@
 """Alerts API (API.md "Alerts"): staff on the patient's care team; patients get 403."""
 
+from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -92,6 +93,7 @@ class AlertAcknowledgeView(APIView):
             409: OpenApiResponse(AlertConflictSerializer, description="Someone else acknowledged or resolved it first"),
         },
     )
+    @transaction.atomic
     def post(self, request, pk: int):
         alert = alert_get_for(request.user, pk)
         try:
@@ -113,6 +115,7 @@ class AlertResolveView(APIView):
             409: OpenApiResponse(AlertConflictSerializer, description="Someone else already resolved it"),
         },
     )
+    @transaction.atomic
     def post(self, request, pk: int):
         alert = alert_get_for(request.user, pk)
         serializer = AlertResolveSerializer(data=request.data)

@@ -1,6 +1,7 @@
 """API for screens, support content, referrals and programme assignment (API.md, plus additions)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -215,6 +216,7 @@ class ReferralContactView(APIView):
         return [role_in(*CAN_ACT)()]
 
     @extend_schema(request=ReferralContactSerializer, responses=ReferralSerializer)
+    @transaction.atomic
     def post(self, request, pk):
         referral = selectors.get_referral_for(request.user, pk)
         serializer = ReferralContactSerializer(data=request.data)
@@ -265,6 +267,7 @@ class AssignmentListCreateView(generics.ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer})
+    @transaction.atomic
     def post(self, request, *args, **kwargs):
         serializer = AssignmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -3,6 +3,7 @@ accounts selectors, writes through tracker.rehab.services."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,6 +165,7 @@ class PlanListCreateView(generics.GenericAPIView):
             ),
         },
     )
+    @transaction.atomic
     def post(self, request):
         body = PlanCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -233,6 +235,7 @@ class PlanDetailView(generics.GenericAPIView):
         return Response(PlanSerializer(plan).data)
 
     @extend_schema(request=ReminderUpdateSerializer, responses=PlanSerializer)
+    @transaction.atomic
     def patch(self, request, pk):
         plan = self.get_object()
         if plan.status != PlanStatus.ACTIVE:
@@ -305,6 +308,7 @@ class ExerciseLogListCreateView(generics.GenericAPIView):
             200: OpenApiResponse(ExerciseLogCreatedSerializer, description="A repeated client_id: the first log."),
         },
     )
+    @transaction.atomic
     def post(self, request):
         body = ExerciseLogCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -9,7 +9,7 @@ from tracker.accounts.api.permissions import IsPatient, role_in
 from tracker.accounts.selectors import get_patient_for, patient_of
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
-from tracker.core.api import RESEND_WITH_CLIENT_ID, already_saved
+from tracker.core.api import DO_NOT_RESEND, RESEND_WITH_CLIENT_ID, already_saved
 from tracker.core.vocab import STAFF_ROLES, Role
 from tracker.symptoms.api.serializers import CheckInCreatedSerializer, CheckInSerializer, StrictUUIDField
 from tracker.symptoms.models import CheckIn
@@ -111,7 +111,7 @@ class CheckInListCreateView(generics.ListCreateAPIView):
             data = serializer.validated_data  # valid a moment later: a recorded_at on the window's edge
         checkin, created = checkin_create(patient=patient, **CheckInSerializer.service_kwargs(data))
         # The advice is worked out after the commit, so a fault in it never costs the patient the check-in.
-        with already_saved("check-in advice", RESEND_WITH_CLIENT_ID):
+        with already_saved("check-in advice", RESEND_WITH_CLIENT_ID if checkin.client_id else DO_NOT_RESEND):
             body = _created_body(checkin)
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
