@@ -1,7 +1,9 @@
-"""A database failure in an API request is a 503 whose message is true: "Nothing was saved" when it failed
-before anything was stored, and "it was saved" when it failed after the commit, while the reply (the
-advice, the updated item) was being read. The phone's retry with the same client_id then gets the reply,
-and nothing is stored twice.
+"""A database failure in an API request is a 503 whose message is true.
+
+Views that write and then read their reply do both in one transaction, so any failure means "Nothing was
+saved". The check-in POST commits before it works out the advice (a fault there must never cost the
+patient the check-in): a failure in the advice is a 503 that says the check-in was saved, and the
+phone's retry with the same client_id gets the advice, stored once.
 
 The failures are injected into the queries (both CI passes); tests/proof/test_drills.py drops a real
 PostgreSQL connection at the same two moments of a check-in.
@@ -117,7 +119,8 @@ def test_the_screen_reply_reads_nothing_after_the_screen_is_stored(api_as, patie
     assert after_insert and not [sql for sql in after_insert[1:] if not sql.startswith("RELEASE SAVEPOINT")]
 
 
-def test_a_failure_after_content_is_marked_done_says_it_was_saved(api_as, patient, psychologist):
+def test_content_completion_and_its_reply_are_one_transaction(api_as, patient, psychologist):
+    """A failure while the reply is read undoes the completion, so "Nothing was saved" is true."""
     library_load()  # a transactional test's flush removes what the data migration loaded
     programme = Programme.objects.get(slug="coping-with-pain-and-worry")
     programme_assign(patient=patient, programme=programme, start_date=timezone.localdate(), assigned_by=psychologist)
@@ -126,12 +129,12 @@ def test_a_failure_after_content_is_marked_done_says_it_was_saved(api_as, patien
     url = f"/api/v1/content/{delivery.pk}/complete/"
     with database_fails(after=r'UPDATE "psych_contentdelivery"', at="SELECT"):
         response = client.post(url, {"helpful": True}, format="json")
-    assert_saved_but_unavailable(response)
+    assert response.status_code == 503 and "Nothing was saved" in response.json()["detail"]
     delivery.refresh_from_db()
-    assert delivery.completed_at is not None and delivery.helpful is True
+    assert delivery.completed_at is None and delivery.helpful is None
 
     again = client.post(url, {"helpful": True}, format="json")
-    assert again.status_code == 200 and again.json()["done"] is True
+    assert again.status_code == 200 and again.json()["done"] is True and again.json()["helpful"] is True
 
 
 # ------------------------------------------------------------------------------------------------------

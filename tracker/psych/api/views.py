@@ -17,7 +17,6 @@ from tracker.accounts.api.permissions import IsPatient, role_in
 from tracker.accounts.selectors import get_patient_for, patient_of, scope_to_user
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
-from tracker.core.api import already_saved
 from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
 from tracker.psych import selectors, services
 from tracker.psych.api.serializers import (
@@ -145,6 +144,7 @@ class ContentCompleteView(APIView):
     permission_classes = [IsPatient]
 
     @extend_schema(request=ContentCompleteSerializer, responses=ContentSerializer)
+    @transaction.atomic
     def post(self, request, pk):
         delivery = selectors.delivery_for_patient(patient_of(request.user), pk)
         if delivery is None:
@@ -152,10 +152,8 @@ class ContentCompleteView(APIView):
         serializer = ContentCompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.content_complete(delivery=delivery, helpful=serializer.validated_data.get("helpful"))
-        with already_saved("content completion"):
-            delivery = selectors.delivery_for_patient(patient_of(request.user), pk)
-            body = ContentSerializer(delivery, context={"request": request}).data
-        return Response(body)
+        delivery = selectors.delivery_for_patient(patient_of(request.user), pk)
+        return Response(ContentSerializer(delivery, context={"request": request}).data)
 
 
 class ReferralListCreateView(generics.ListCreateAPIView):
