@@ -139,13 +139,13 @@ def main() -> int:
         if cpu["bare"] and cpu["bare"][0]:  # empty where /proc is missing
             parts = list(cpu["bare"][0])
             cpu_headers = ["view", *parts, "total"]
-            labels = {
+            cpu_labels = {
                 "bare": "bare Django JSON view",
                 "lower_bound": "lower bound (bench only), while sent",
                 "checkin": "check-in, while they are sent",
                 "checkin_evaluated": "check-in, until all are evaluated",
             }
-            for key, label in labels.items():
+            for key, label in cpu_labels.items():
                 mean = {part: sum(round_[part] for round_ in cpu[key]) / len(cpu[key]) for part in parts}
                 cpu_rows.append([label, *(f"{mean[part]:.2f}" for part in parts), f"{sum(mean.values()):.2f}"])
             budget = float(cpu_rows[0][-1]) / GOAL

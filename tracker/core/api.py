@@ -34,13 +34,13 @@ DO_NOT_RESEND = _(
 
 
 @contextmanager
-def already_saved(what: str, detail=None):
+def already_saved(what: str, detail):
     """Wrap what a view reads after its data is committed on purpose (the check-in's advice, which must
     never cost the patient the check-in). Views that can, read their reply in the write's transaction.
 
     A database failure in there must not get the handler's "Nothing was saved" (below): it becomes a
-    SavedButUnavailable 503 (with `detail`, if given), which says the data is stored. `what` names the
-    step in the log line.
+    SavedButUnavailable 503 whose `detail` says the data is stored and what to do. `what` names the step
+    in the log line.
     """
     try:
         yield
