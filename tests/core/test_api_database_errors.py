@@ -102,6 +102,15 @@ def test_a_failure_before_the_checkin_is_stored_says_nothing_was_saved(api_as, p
     assert not CheckIn.objects.exists()
 
 
+def test_a_failed_staff_read_asks_to_try_again_without_talking_of_saving(api_as, patient, nurse):
+    # The nurse's read stores its audit row, then the check-ins query fails: nothing of theirs was sent
+    # to be saved, so the reply must not claim "Nothing was saved".
+    with database_fails(after=r'INSERT INTO "audit_auditlog"', at=r'SELECT .* FROM "symptoms_checkin"'):
+        response = api_as(nurse).get(CHECKINS, {"patient": patient.pk})
+    assert response.status_code == 503, response.content
+    assert response.json() == {"detail": "The service is temporarily unavailable; please try again in a moment."}
+
+
 def test_the_screen_reply_reads_nothing_after_the_screen_is_stored(api_as, patient):
     """So a database failure in a screen POST always happens before its commit, and "Nothing was saved" is true."""
     after_insert = []
@@ -208,7 +217,7 @@ def _content_complete(a):
 
 
 def _referral_contact(a):
-    referral = referral_create(patient=a.patient, service="social_work", created_by=a.nurse)
+    referral, _created = referral_create(patient=a.patient, service="social_work", created_by=a.nurse)
     body = {"contacted_at": (timezone.now() - timedelta(minutes=1)).isoformat(), "outcome": "advice_given"}
     url = f"/api/v1/referrals/{referral.pk}/contact/"
     return a.api_as(a.psychologist), "post", url, body, Referral.objects.exclude(contacted_at=None).count

@@ -23,7 +23,7 @@ def row(codes: str) -> dict[str, int]:
 @pytest.fixture
 def objects(patient, psychologist, programme):
     screen, _ = screen_submit(patient=patient, instrument=Instrument.DISTRESS_THERMOMETER, score=6)
-    referral = referral_create(patient=patient, service="psychology", created_by=psychologist)
+    referral, _created = referral_create(patient=patient, service="psychology", created_by=psychologist)
     assignment = programme_assign(
         patient=patient, programme=programme, start_date=timezone.localdate(), assigned_by=psychologist
     )

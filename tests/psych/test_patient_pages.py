@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from tests.pages import form_client_id
 from tracker.core.vocab import Instrument
 from tracker.psych.models import ContentDelivery, Screen
 from tracker.psych.services import programme_assign, screen_schedule_set, screen_submit
@@ -81,6 +82,29 @@ def test_the_distress_thermometer_needs_a_score(web_as, patient):
     response = web_as(patient.user).post("/screens/new/distress_thermometer/", {"problems": ["family"]})
     assert "Please choose a number from 0 to 10." in response.content.decode()
     assert not Screen.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "instrument, answers",
+    [("phq9", {**PHQ9_ALL, "q1": "3"}), ("distress_thermometer", {"score": "6", "problems": ["practical"]})],
+)
+def test_answers_sent_twice_are_stored_once(web_as, patient, instrument, answers):
+    client = web_as(patient.user)
+    url = f"/screens/new/{instrument}/"
+    data = {**answers, "client_id": form_client_id(client.get(url).content.decode())}
+    first, again = client.post(url, data), client.post(url, data)  # a double tap, or a resend after a lost reply
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert Screen.objects.filter(patient=patient).count() == 1
+    assert str(Screen.objects.get().client_id) == data["client_id"]
+    assert form_client_id(client.get(url).content.decode()) != data["client_id"]  # the next form is a new screen
+
+
+def test_a_questionnaire_shown_again_with_errors_keeps_its_client_id(web_as, patient):
+    client = web_as(patient.user)
+    client_id = form_client_id(client.get("/screens/new/gad7/").content.decode())
+    refused = client.post("/screens/new/gad7/", {"q1": "1", "client_id": client_id})
+    assert refused.status_code == 200 and form_client_id(refused.content.decode()) == client_id
+    assert refused.content.decode().count('type="radio"') == 7 * 4
 
 
 def test_unknown_questionnaire_is_404_and_others_results_are_404(web_as, patient, other_patient):

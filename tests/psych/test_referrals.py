@@ -1,11 +1,15 @@
 """Referrals close the loop: made from a distress alert, first contact recorded, untreated clock stops."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 import time_machine
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from tests.pages import form_client_id
 from tracker.alerts.models import Alert
 from tracker.alerts.services import alert_resolve, submissions_evaluate_pending, untreated_distress_check
 from tracker.audit.models import AuditLog
@@ -35,7 +39,7 @@ def test_a_recorded_contact_stops_the_untreated_distress_clock(patient, psycholo
     screen = positive_screen(patient)
     distress = Alert.objects.get(patient=patient, rule=RuleCode.DISTRESS)
     with time_machine.travel(T0 + timedelta(hours=10), tick=False):
-        referral = referral_create(
+        referral, _created = referral_create(
             patient=patient, service="psychology", created_by=psychologist, alert=distress, screen=screen
         )
     with time_machine.travel(T0 + timedelta(hours=30), tick=False):
@@ -61,7 +65,7 @@ def test_a_referral_without_a_contact_does_not_stop_the_clock(patient, psycholog
 
 def test_a_contact_before_the_screen_does_not_count(patient, psychologist):
     with time_machine.travel(T0 - timedelta(days=2), tick=False):
-        old = referral_create(patient=patient, service="psychology", created_by=psychologist)
+        old, _created = referral_create(patient=patient, service="psychology", created_by=psychologist)
         referral_record_contact(
             referral=old, contacted_at=timezone.now(), outcome="support_started", recorded_by=psychologist
         )
@@ -74,7 +78,7 @@ def test_a_contact_before_the_screen_does_not_count(patient, psychologist):
 
 def test_distress_action_taken_since_accepts_the_keyword_call_of_the_alerts_job(patient, psychologist):
     with time_machine.travel(T0, tick=False):
-        referral = referral_create(patient=patient, service="psychology", created_by=psychologist)
+        referral, _created = referral_create(patient=patient, service="psychology", created_by=psychologist)
         referral_record_contact(referral=referral, contacted_at=T0, outcome="advice_given", recorded_by=psychologist)
     assert distress_action_taken_since(patient=patient, since=T0) is True
     assert distress_action_taken_since(patient=patient.pk, since=T0 + timedelta(seconds=1)) is False
@@ -88,7 +92,7 @@ def test_the_queue_shows_the_untreated_clock_until_contact(patient, psychologist
         page = web_as(psychologist).get("/psych/queue/")
         assert page.status_code == 200
         assert "50 hours" in page.content.decode()
-        referral = referral_create(patient=patient, service="psychology", created_by=psychologist)
+        referral, _created = referral_create(patient=patient, service="psychology", created_by=psychologist)
         referral_record_contact(
             referral=referral, contacted_at=timezone.now(), outcome="appointment_booked", recorded_by=psychologist
         )
@@ -169,7 +173,7 @@ def test_an_alert_of_another_patient_is_404(patient, other_patient, nurse, other
 
 
 def test_recording_contact_via_the_page_once(patient, psychologist, web_as):
-    referral = referral_create(patient=patient, service="spiritual_care", created_by=psychologist)
+    referral, _created = referral_create(patient=patient, service="spiritual_care", created_by=psychologist)
     client = web_as(psychologist)
     url = f"/psych/referrals/{referral.pk}/contact/"
     when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -194,7 +198,7 @@ def test_recording_contact_via_the_page_once(patient, psychologist, web_as):
 def test_contact_time_cannot_be_in_the_future_or_long_ago(patient, psychologist, offset, ok):
     from django.core.exceptions import ValidationError
 
-    referral = referral_create(patient=patient, service="psychiatry", created_by=psychologist)
+    referral, _created = referral_create(patient=patient, service="psychiatry", created_by=psychologist)
     if ok:
         referral_record_contact(
             referral=referral, contacted_at=timezone.now() + offset, outcome="no_need", recorded_by=psychologist
@@ -209,7 +213,7 @@ def test_contact_time_cannot_be_in_the_future_or_long_ago(patient, psychologist,
 
 
 def test_referral_pages_are_404_outside_the_team_and_403_for_patients(patient, psychologist, other_nurse, web_as):
-    referral = referral_create(patient=patient, service="psychology", created_by=psychologist)
+    referral, _created = referral_create(patient=patient, service="psychology", created_by=psychologist)
     assert web_as(other_nurse).get(f"/psych/referrals/{referral.pk}/contact/").status_code == 404
     assert web_as(other_nurse).get(f"/psych/patients/{patient.pk}/referrals/new/").status_code == 404
     assert web_as(patient.user).get(f"/psych/referrals/{referral.pk}/contact/").status_code == 403
@@ -249,3 +253,74 @@ def test_referral_api_refuses_bad_input_and_out_of_reach(api_as, patient, other_
         == 400
     )
     assert not Referral.objects.exists()
+
+
+# --- sent twice --------------------------------------------------------------------------------
+
+
+def test_a_referral_form_sent_twice_makes_one_referral_and_tells_the_psychologist_once(
+    patient, psychologist, nurse, web_as
+):
+    client = web_as(nurse)
+    url = f"/psych/patients/{patient.pk}/referrals/new/"
+    data = {
+        "service": "psychology",
+        "reason": "Low mood",
+        "client_id": form_client_id(client.get(url).content.decode()),
+    }
+    first, again = client.post(url, data), client.post(url, data)  # a double click, or a retry after a lost reply
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    referral = Referral.objects.get()
+    assert str(referral.client_id) == data["client_id"]
+    assert AuditLog.objects.filter(action="create", target=f"referral {referral.pk}").count() == 1
+    assert Notification.objects.filter(recipient=psychologist, kind="psych_referral").count() == 2  # in-app + e-mail
+    # The next form shown is a new referral.
+    assert form_client_id(client.get(url).content.decode()) != data["client_id"]
+
+
+def test_a_referral_form_with_errors_keeps_its_client_id(patient, nurse, web_as):
+    client = web_as(nurse)
+    url = f"/psych/patients/{patient.pk}/referrals/new/"
+    client_id = form_client_id(client.get(url).content.decode())
+    refused = client.post(url, {"service": "other", "client_id": client_id})
+    assert refused.status_code == 200 and form_client_id(refused.content.decode()) == client_id
+    assert (
+        client.post(url, {"service": "other", "service_other": "Chaplain", "client_id": client_id}).status_code == 302
+    )
+    assert Referral.objects.get().service_other == "Chaplain"
+
+
+def test_the_referral_api_returns_the_original_for_a_repeated_client_id(api_as, patient, psychologist, nurse):
+    client = api_as(nurse)
+    body = {"patient": patient.pk, "service": "psychology", "client_id": str(uuid.uuid4())}
+    first = client.post("/api/v1/referrals/", body)
+    again = client.post("/api/v1/referrals/", {**body, "reason": "sent again"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json() and first.json()["client_id"] == body["client_id"]
+    assert Referral.objects.count() == 1
+    assert Notification.objects.filter(recipient=psychologist, kind="psych_referral").count() == 2
+    # Without a client_id (it stays optional) every POST is a new referral, as before.
+    plain = {"patient": patient.pk, "service": "social_work"}
+    assert [client.post("/api/v1/referrals/", plain).status_code for _ in range(2)] == [201, 201]
+    assert Referral.objects.count() == 3
+
+
+def test_the_same_referral_arriving_twice_at_once_is_stored_once(patient, nurse):
+    client_id = uuid.uuid4()
+    original, created = referral_create(patient=patient, service="psychology", created_by=nurse, client_id=client_id)
+    assert created
+    real_first = QuerySet.first
+    missed = []
+
+    def first_misses_the_other_request_once(queryset):
+        # The repeat's first look finds nothing: the other request commits just after it.
+        if queryset.model is Referral and not missed:
+            missed.append(True)
+            return None
+        return real_first(queryset)
+
+    with mock.patch.object(QuerySet, "first", first_misses_the_other_request_once):
+        again, created = referral_create(patient=patient, service="psychology", created_by=nurse, client_id=client_id)
+    assert missed and (again, created) == (original, False)
+    assert Referral.objects.count() == 1
+    assert AuditLog.objects.filter(action="create", target__startswith="referral ").count() == 1

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from tests.factories import PatientFactory, UserFactory
+from tests.pages import form_client_id
 from tests.rehab.conftest import NOW, ex, prescribe, set_precautions, spec
 from tracker.audit.models import AuditAction, AuditLog
 from tracker.core.vocab import Role, SpinalStability
@@ -292,6 +293,26 @@ def test_logging_from_the_page(web_as, plan, stable_patient):
     html = client.get("/exercises/today/").content.decode()
     assert "Saved. Well done." in html
     assert "1 of 2 done" in html
+
+
+def test_a_log_sent_twice_from_the_page_is_stored_once(web_as, plan, stable_patient):
+    item = plan.current_version.items.get(exercise__slug="ankle-pumps")
+    client = web_as(stable_patient.user)
+    prefix = f"log-{item.pk}"
+    data = {
+        "item": item.pk,
+        f"{prefix}-plan_item": item.pk,
+        f"{prefix}-client_id": form_client_id(client.get("/exercises/today/").content.decode(), f"{prefix}-client_id"),
+        f"{prefix}-completed": "yes",
+        f"{prefix}-pain_before": "1",
+        f"{prefix}-pain_during": "2",
+        f"{prefix}-difficulty": "easy",
+    }
+    first, again = client.post("/exercises/log/", data), client.post("/exercises/log/", data)
+    assert first.status_code == again.status_code == 302
+    assert ExerciseLog.objects.count() == 1
+    assert str(ExerciseLog.objects.get().client_id) == data[f"{prefix}-client_id"]
+    assert "1 of 2 done" in client.get("/exercises/today/").content.decode()
 
 
 def test_a_bad_log_form_shows_errors_and_saves_nothing(web_as, plan, stable_patient):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import DistressProblem, Instrument
 from tracker.psych import questionnaires
 from tracker.psych.models import ContactOutcome, Programme, ReferralService
@@ -9,15 +10,15 @@ from tracker.psych.models import ContactOutcome, Programme, ReferralService
 REQUIRED = _("Please answer this question.")
 
 
-class ItemsForm(forms.Form):
+class ItemsForm(SendOnceForm):
     """PHQ-9 or GAD-7: one required 0-3 question per item, worded as published."""
 
     instrument: str = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        spec = questionnaires.SPECS[self.instrument]
-        for number, text in enumerate(spec.items, start=1):
+        self.items = questionnaires.SPECS[self.instrument].items
+        for number, text in enumerate(self.items, start=1):
             self.fields[f"q{number}"] = forms.TypedChoiceField(
                 label=text,
                 choices=[(value, label) for value, label in questionnaires.FREQUENCY],
@@ -28,7 +29,7 @@ class ItemsForm(forms.Form):
 
     @property
     def answers(self) -> list[int]:
-        return [self.cleaned_data[f"q{n}"] for n in range(1, len(self.fields) + 1)]
+        return [self.cleaned_data[f"q{n}"] for n in range(1, len(self.items) + 1)]
 
 
 class PHQ9Form(ItemsForm):
@@ -39,7 +40,7 @@ class GAD7Form(ItemsForm):
     instrument = Instrument.GAD7
 
 
-class DistressForm(forms.Form):
+class DistressForm(SendOnceForm):
     score = forms.TypedChoiceField(
         label=questionnaires.DISTRESS_QUESTION,
         choices=[(n, str(n)) for n in range(11)],
@@ -71,7 +72,7 @@ class CompleteForm(forms.Form):
     )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(SendOnceForm):
     service = forms.ChoiceField(label=_("Refer to"), choices=ReferralService.choices, widget=forms.RadioSelect)
     service_other = forms.CharField(label=_("Which service (if other)"), max_length=120, required=False)
     reason = forms.CharField(

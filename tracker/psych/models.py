@@ -196,6 +196,8 @@ class Referral(models.Model):
     contact_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Sent by the referral page (and optionally by API clients): a repeat is the same referral.
+    client_id = models.UUIDField(_("client id"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -215,6 +217,7 @@ class Referral(models.Model):
                 | (Q(contacted_at__isnull=False) & Q(contact_outcome__in=ContactOutcome.values)),
                 name="psych_referral_contact_complete",
             ),
+            unique_client_id("psych_referral_unique_client_id"),
         ]
 
     def __str__(self) -> str:

@@ -323,9 +323,14 @@ def referral_create(
     reason: str = "",
     alert=None,
     screen: Screen | None = None,
-) -> Referral:
-    """Refer a patient to a support service (audit-logged). The alert and screen, when given, must be
-    this patient's; the caller has checked the patient is in reach."""
+    client_id: uuid.UUID | None = None,
+) -> tuple[Referral, bool]:
+    """Refer a patient to a support service (audit-logged); returns (referral, created).
+
+    The alert and screen, when given, must be this patient's; the caller has checked the patient is in
+    reach. With a ``client_id`` the call is idempotent: a repeat (a double click, a retry after a lost
+    reply) returns the original referral with created=False and stores and notifies nothing new.
+    """
     if service not in ReferralService.values:
         raise ValidationError({"service": [_("Choose one of the listed services.")]})
     service_other = (service_other or "").strip()
@@ -337,8 +342,12 @@ def referral_create(
         raise ValidationError({"alert": [_("This alert is not a distress alert of this patient.")]})
     if screen is not None and screen.patient_id != patient.pk:
         raise ValidationError({"screen": [_("This questionnaire is not this patient's.")]})
-    with transaction.atomic():
-        referral = Referral.objects.create(
+    if client_id is not None:
+        existing = Referral.objects.filter(patient=patient, client_id=client_id).first()
+        if existing is not None:
+            return existing, False
+    try:
+        referral = _referral_store(
             patient=patient,
             service=service,
             service_other=service_other,
@@ -346,24 +355,38 @@ def referral_create(
             created_by=created_by,
             alert=alert,
             screen=screen,
+            client_id=client_id,
         )
-        audit_log(
-            actor=created_by,
-            action=AuditAction.CREATE,
-            patient=patient,
-            target=f"referral {referral.pk}",
-            detail=f"service={service}" + (f" alert={alert.pk}" if alert else ""),
-        )
-        if service == ReferralService.PSYCHOLOGY:
-            for member in care_team(patient, roles=(Role.PSYCHOLOGIST,)).exclude(pk=created_by.pk):
-                notification_create(
-                    recipient=member,
-                    kind="psych_referral",
-                    subject=_("New referral"),
-                    body=_("A patient on your team has been referred to psychology."),
-                    link=reverse("psych:patient_detail", args=[patient.pk]),
-                    dedupe_key=f"psych-referral:{referral.pk}:{member.pk}",
-                )
+    except IntegrityError:
+        existing = Referral.objects.filter(patient=patient, client_id=client_id).first() if client_id else None
+        if existing is None:
+            raise
+        return existing, False  # the same referral arrived twice at once: the other request stored it
+    return referral, True
+
+
+@transaction.atomic
+def _referral_store(*, patient: PatientProfile, created_by, **fields) -> Referral:
+    """Insert the referral, its audit row and the psychologists' notifications, all or nothing."""
+    referral = Referral.objects.create(patient=patient, created_by=created_by, **fields)
+    service, alert = fields["service"], fields["alert"]
+    audit_log(
+        actor=created_by,
+        action=AuditAction.CREATE,
+        patient=patient,
+        target=f"referral {referral.pk}",
+        detail=f"service={service}" + (f" alert={alert.pk}" if alert else ""),
+    )
+    if service == ReferralService.PSYCHOLOGY:
+        for member in care_team(patient, roles=(Role.PSYCHOLOGIST,)).exclude(pk=created_by.pk):
+            notification_create(
+                recipient=member,
+                kind="psych_referral",
+                subject=_("New referral"),
+                body=_("A patient on your team has been referred to psychology."),
+                link=reverse("psych:patient_detail", args=[patient.pk]),
+                dedupe_key=f"psych-referral:{referral.pk}:{member.pk}",
+            )
     return referral
 
 

@@ -73,9 +73,15 @@ def screen_new(request, patient, instrument):
                     instrument=instrument,
                     score=form.cleaned_data["score"],
                     problems=form.cleaned_data["problems"],
+                    client_id=form.cleaned_data["client_id"],
                 )
             else:
-                screen, _created = services.screen_submit(patient=patient, instrument=instrument, answers=form.answers)
+                screen, _created = services.screen_submit(
+                    patient=patient,
+                    instrument=instrument,
+                    answers=form.answers,
+                    client_id=form.cleaned_data["client_id"],
+                )
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:

@@ -3,6 +3,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import Difficulty
 from tracker.rehab import rules
 from tracker.rehab.models import HOLD_MAX, MAX_PLAN_ITEMS, REPS_MAX, SETS_MAX, Exercise
@@ -124,7 +125,7 @@ def item_formset(*, extra: int):
     )
 
 
-class ExerciseLogForm(forms.Form):
+class ExerciseLogForm(SendOnceForm):
     """One tap per exercise: did it, pain before and during, how hard, optional note."""
 
     completed = forms.TypedChoiceField(

@@ -81,6 +81,7 @@ def log_exercise(request, patient):
         pain_during=data["pain_during"],
         difficulty=data["difficulty"],
         note=data["note"],
+        client_id=data["client_id"],
     )
     message = services.log_message(
         tell_therapist=result.tell_therapist, emergency_number=patient.effective_emergency_number

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import (
     Bladder,
     Bowel,
@@ -64,7 +63,7 @@ def _count(label, help_text=""):
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(SendOnceForm):
     """One short scrolling form; field names are the model's, labels are plain questions."""
 
     pain_now = forms.TypedChoiceField(
@@ -133,8 +132,6 @@ class CheckInForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
     )
-    # Makes the page idempotent too: a double tap or a resent form stores one check-in.
-    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -201,7 +198,7 @@ def checkin_initial(previous: CheckIn | None) -> tuple[dict, dict]:
     so the patient must answer it again: the form never pre-fills "no weakness" over a weakness.
     Pain scores are never filled in. `last_time` maps those fields to last time's answer, as words.
     """
-    initial: dict = {"client_id": uuid.uuid4(), "breakthrough_doses": 0, "falls": 0}
+    initial: dict = {"breakthrough_doses": 0, "falls": 0}
     last_time: dict = {}
 
     def carry(field: str, normal, label) -> None:

@@ -164,6 +164,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "contacted_at",
             "contact_outcome",
             "contact_note",
+            "client_id",
         ]
         read_only_fields = fields
 
@@ -175,6 +176,12 @@ class ReferralCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     alert = serializers.IntegerField(required=False, allow_null=True)
     screen = serializers.IntegerField(required=False, allow_null=True)
+    client_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional; repeating it returns the original referral with 200 and stores nothing new.",
+    )
 
 
 class ReferralContactSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -180,7 +180,13 @@ class ReferralListCreateView(generics.ListCreateAPIView):
             audit_many(actor=request.user, action=AuditAction.VIEW, patients=patients.values(), target="referrals")
         return response
 
-    @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
+    @extend_schema(
+        request=ReferralCreateSerializer,
+        responses={
+            201: ReferralSerializer,
+            200: OpenApiResponse(ReferralSerializer, description="Repeated client_id: the original referral."),
+        },
+    )
     def post(self, request, *args, **kwargs):
         from tracker.alerts.models import Alert
 
@@ -199,12 +205,14 @@ class ReferralListCreateView(generics.ListCreateAPIView):
             if screen is None:
                 raise ValidationError({"screen": [_("No such questionnaire for this patient.")]})
         try:
-            referral = services.referral_create(
+            referral, created = services.referral_create(
                 patient=patient, created_by=request.user, alert=alert, screen=screen, **data
             )
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
-        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ReferralSerializer(referral).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class ReferralContactView(APIView):

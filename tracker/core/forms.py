@@ -1,0 +1,21 @@
+"""Form pieces shared by the apps' pages."""
+
+import uuid
+
+from django import forms
+
+
+class SendOnceForm(forms.Form):
+    """A form whose page stores something: a hidden `client_id`, new each time the form is shown.
+
+    The services treat a repeated `client_id` as the same submission (one row, the original returned),
+    so a double tap, or a form sent again after its reply was lost, stores one row. A form shown again
+    with its errors keeps the id it was sent with: nothing was stored under it yet.
+    """
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_id", uuid.uuid4())
