@@ -7,6 +7,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,6 +21,9 @@ class SavedButUnavailable(APIException):
     default_detail = _("What you sent was saved, but the service could not finish its reply. Please try again.")
     default_code = "saved_but_unavailable"
 
+
+WRITE_UNAVAILABLE = _("The service is temporarily unavailable. Nothing was saved; please try again.")
+READ_UNAVAILABLE = _("The service is temporarily unavailable; please try again in a moment.")
 
 # For submissions with a client_id: their reply (the advice) comes back when the same one is sent again.
 RESEND_WITH_CLIENT_ID = _(
@@ -52,16 +56,18 @@ def already_saved(what: str, detail):
 def exception_handler(exc, context):
     """DRF's handler, plus a clean 503 (never a 500 page) when the database is unreachable.
 
-    Its "Nothing was saved" is true because no API view reads after its data is committed: views that
-    write and then read their reply do both in one transaction (`@transaction.atomic`), and the check-in
-    POST, which commits first on purpose, wraps its later reads in `already_saved`
-    (tests/core/test_api_database_errors.py checks every writing endpoint).
+    A read (GET, HEAD, OPTIONS) is told to try again. A write is told "Nothing was saved", which is true
+    because no API view reads after its data is committed: views that write and then read their reply
+    do both in one transaction (`@transaction.atomic`), and the check-in POST, which commits first on
+    purpose, wraps its later reads in `already_saved` (tests/core/test_api_database_errors.py checks
+    every writing endpoint).
     """
     response = drf_exception_handler(exc, context)
     if response is None and isinstance(exc, DatabaseError):
-        logger.error("database error in %s: %s", context.get("view").__class__.__name__, type(exc).__name__)
-        return Response(
-            {"detail": "The service is temporarily unavailable. Nothing was saved; please try again."},
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-        )
+        view = context.get("view")
+        logger.error("database error in %s: %s", view.__class__.__name__, type(exc).__name__)
+        request = context.get("request")
+        # A read sends nothing to save (a staff read may have stored its audit row: that is ours, not theirs).
+        detail = READ_UNAVAILABLE if request is not None and request.method in SAFE_METHODS else WRITE_UNAVAILABLE
+        return Response({"detail": detail}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return response
