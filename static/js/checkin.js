@@ -43,18 +43,4 @@
     wrap.appendChild(input);
     wrap.appendChild(button("+", form.dataset.more || "More", 1));
   });
-
-  // One tap sends once: the button is disabled while the check-in is on its way.
-  var send = form.querySelector("button[type=submit]"), label = send.textContent;
-  form.addEventListener("submit", function () {
-    window.setTimeout(function () {
-      send.disabled = true;
-      send.textContent = form.dataset.sending || label;
-    }, 0);
-  });
-  // Coming back with the browser's Back button shows the page as it was left: make it usable again.
-  window.addEventListener("pageshow", function () {
-    send.disabled = false;
-    send.textContent = label;
-  });
 })();

@@ -1,11 +1,14 @@
 """End to end in a real Chromium: a therapist assigns a plan and is stopped by a conflict; the patient
 then sees today's exercises on a phone-sized screen and logs one."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.rehab.conftest import ex, set_precautions
 from tracker.core.vocab import SpinalStability
+from tracker.rehab import services
 from tracker.rehab.models import ExerciseLog, ExercisePlan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,3 +83,31 @@ def test_a_therapist_is_stopped_by_a_conflict_then_the_patient_logs_an_exercise_
         3,
         "ok",
     )
+
+
+def test_a_double_click_on_save_plan_saves_one_version(
+    live_server, desktop_page, browser_login, patient, therapist, library, monkeypatch
+):
+    real_plan_save = services.plan_save
+
+    def busy_plan_save(**kwargs):
+        time.sleep(0.5)  # a busy server: the first click's request is still being handled at the second click
+        return real_plan_save(**kwargs)
+
+    monkeypatch.setattr(services, "plan_save", busy_plan_save)
+    page = desktop_page
+    browser_login(page, live_server, therapist.username)
+    page.goto(f"{live_server.url}/rehab/patients/{patient.pk}/plan/")
+    page.select_option("#id_items-0-exercise", str(ex("ankle-pumps").pk))
+    # Two clicks a fifth of a second apart, as a hurried hand makes them. The second must not send the
+    # form again; the first must still say which button it was (without action=save it is only checked).
+    save = page.locator("button[value=save]")
+    save.scroll_into_view_if_needed()
+    box = save.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+    page.wait_for_url(f"**/rehab/patients/{patient.pk}/")
+    expect(page.locator("body")).to_contain_text("Plan saved (version 1).")
+    assert ExercisePlan.objects.get(patient=patient).versions.count() == 1
