@@ -9,11 +9,14 @@ model instances and plain records: no database.
 import copy
 import dataclasses
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from django.utils import timezone
 
 from tracker.alerts.charts import stats_figure
 from tracker.alerts.models import Alert
@@ -219,3 +222,28 @@ def test_plotlys_validator_rejects_a_misspelt_property():
         go.Figure({"data": [scatter(x=[1], y=[1], colour="red")], "layout": {}})
     with pytest.raises(ValueError):
         go.Figure({"data": [], "layout": {"xaxis": {"type": "calendar"}}})
+
+
+TIME = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d")
+
+
+def test_every_time_on_a_chart_is_a_wall_clock_time_without_an_offset():
+    """plotly.js draws a time as written; an offset would be at best ignored, so none is sent (the site's
+    clock is what patients and staff read)."""
+    times = [
+        value
+        for _name, figure in FIGURES
+        for trace in figure["data"]
+        for value in trace.get("x") or []
+        if isinstance(value, str) and TIME.match(value)
+    ]
+    assert len(times) > 50
+    assert [t for t in times if t.endswith("Z") or re.search(r"[+-]\d\d:\d\d$", t)] == []
+
+
+def test_chart_times_are_the_current_time_zones_clock():
+    with timezone.override(ZoneInfo("Pacific/Auckland")):  # UTC+13 in November
+        psych = screen_totals_figure(screens()[:1])
+        rehab = rehab_charts.exercise_pain_figure(exercise_pain())
+    assert psych["data"][0]["x"] == ["2026-11-02T13:00:00"]  # 00:00 UTC on 2 November
+    assert rehab["data"][0]["x"] == ["2026-11-04T13:00:00"]

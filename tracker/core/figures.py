@@ -15,10 +15,12 @@ once from the pinned plotly package's own copy (about 7 kB of JSON), which is wh
 from __future__ import annotations
 
 import json
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 import plotly
+from django.utils import timezone
 
 # What plotly's own template "none" serialises to: no styling beyond the figure's own (its default template
 # would add some 10 kB to every figure).
@@ -36,6 +38,14 @@ def figure(layout: dict, data: list | None = None) -> Figure:
 
 def scatter(**attributes) -> dict:
     return {"type": "scatter", **attributes}
+
+
+def wall_clock(moment: datetime, tz: tzinfo | None = None) -> str:
+    """A moment as the wall-clock time of `tz` (default: the current time zone), without an offset.
+
+    plotly.js draws a time without an offset as written, so the chart's time axis reads as the clock on
+    the patient's or nurse's wall did."""
+    return timezone.localtime(moment, tz).replace(tzinfo=None).isoformat()
 
 
 def hrect(*, y0: float, y1: float, **style) -> dict:

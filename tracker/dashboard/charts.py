@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tracker.core.figures import TEMPLATE_NONE, Figure, centred_note, figure, hline, scatter
+from tracker.core.figures import TEMPLATE_NONE, Figure, centred_note, figure, hline, scatter, wall_clock
 from tracker.core.vocab import WALKING_ORDER, WEAKNESS_ORDER, Bladder, Bowel, Instrument, Limb, Severity, Walking
 from tracker.core.vocab import WeaknessLevel as Weakness
 from tracker.symptoms.charts import pain_figure, side_effects_figure
@@ -27,11 +27,6 @@ SEVERITY_COLOURS = {Severity.EMERGENCY: "#b00020", Severity.URGENT: "#8a4b00", S
 SCREEN_COLOURS = {Instrument.DISTRESS_THERMOMETER: "#6a3d9a", Instrument.PHQ9: "#0b5cad", Instrument.GAD7: "#1b6e2d"}
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14, "color": "#1a1a1a"}
 GRID = "#e4e7eb"
-
-
-def local(moment: datetime) -> str:
-    """A moment as the site's wall-clock time, which is how plotly reads naive times (and the symptoms charts)."""
-    return timezone.localtime(moment).replace(tzinfo=None).isoformat()
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ def _layout(*, height: int = 280, **extra) -> dict:
 
 def fit_period(fig: Figure, *, start: datetime, end: datetime) -> Figure:
     """Show exactly the chosen period on the time axis, so every chart of the page lines up."""
-    fig["layout"]["xaxis"].update(range=[local(start), local(end)], type="date")
+    fig["layout"]["xaxis"].update(range=[wall_clock(start), wall_clock(end)], type="date")
     return fig
 
 
@@ -88,8 +83,8 @@ def mark_alerts(fig: Figure, marks: Sequence[AlertMark]) -> Figure:
             "type": "line",
             "xref": "x",
             "yref": "paper",
-            "x0": local(mark.at),
-            "x1": local(mark.at),
+            "x0": wall_clock(mark.at),
+            "x1": wall_clock(mark.at),
             "y0": 0,
             "y1": 1,
             "line": {"color": SEVERITY_COLOURS.get(mark.severity, "#4a4a4a"), "width": 2, "dash": "dash"},
@@ -99,7 +94,7 @@ def mark_alerts(fig: Figure, marks: Sequence[AlertMark]) -> Figure:
     )
     fig["data"].append(
         scatter(
-            x=[local(m.at) for m in marks],
+            x=[wall_clock(m.at) for m in marks],
             y=[1] * len(marks),
             yaxis="y9",
             mode="markers",
@@ -171,7 +166,7 @@ def neuro_figure(checkins: Sequence, *, start: datetime, end: datetime) -> Figur
     fig["data"].append(
         {
             "type": "heatmap",
-            "x": [local(c.recorded_at) for c in checkins],
+            "x": [wall_clock(c.recorded_at) for c in checkins],
             "y": names,
             "z": [[r[name][0] for r in ranked] for name in names],
             "text": [[r[name][1] for r in ranked] for name in names],
@@ -213,7 +208,7 @@ def screens_figure(screens: Iterable, *, start: datetime, end: datetime, cutoffs
         if rows:
             fig["data"].append(
                 scatter(
-                    x=[local(s.recorded_at) for s in rows],
+                    x=[wall_clock(s.recorded_at) for s in rows],
                     y=[s.total for s in rows],
                     mode="lines+markers",
                     name=str(label),
@@ -238,7 +233,7 @@ def exercise_pain_figure(points: Sequence, *, start: datetime, end: datetime, se
     if not points:
         _empty(fig, _("No exercises logged in this period"))
         return fit_period(fig, start=start, end=end)
-    x = [local(p.recorded_at) for p in points]
+    x = [wall_clock(p.recorded_at) for p in points]
     names = [p.exercise for p in points]
     fig["data"] = [
         scatter(

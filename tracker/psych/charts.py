@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.core.figures import TEMPLATE_PLOTLY, Figure, figure, safe_json, scatter
+from tracker.core.figures import TEMPLATE_PLOTLY, Figure, figure, safe_json, scatter, wall_clock
 from tracker.core.vocab import Instrument
 from tracker.psych.models import Screen
 from tracker.psych.selectors import INSTRUMENT_ORDER
@@ -28,7 +27,7 @@ def screen_totals_figure(screens: Sequence[Screen]) -> Figure | None:
         if points:
             data.append(
                 scatter(
-                    x=[timezone.localtime(when).isoformat() for when, _total in points],
+                    x=[wall_clock(when) for when, _total in points],
                     y=[total for _when, total in points],
                     mode="lines+markers",
                     name=str(Instrument(instrument).label),

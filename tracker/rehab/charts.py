@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from tracker.core.figures import TEMPLATE_PLOTLY, Figure, figure, safe_json, scatter
+from tracker.core.figures import TEMPLATE_PLOTLY, Figure, figure, safe_json, scatter, wall_clock
 from tracker.rehab.rules import WeekAdherence
 from tracker.rehab.selectors import PainPoint
 
@@ -65,8 +64,7 @@ def exercise_pain_figure(points: Sequence[PainPoint]) -> Figure | None:
     """Pain before and during exercise over time (0-10); None when nothing was logged."""
     if not points:
         return None
-    # Local wall-clock times: plotly.js reads "YYYY-MM-DD HH:MM" as a date without shifting it.
-    x = [timezone.localtime(p.recorded_at).strftime("%Y-%m-%d %H:%M") for p in points]
+    x = [wall_clock(p.recorded_at) for p in points]
     names = [p.exercise for p in points]
     data = [
         scatter(

@@ -22,7 +22,7 @@ from datetime import tzinfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.core.figures import TEMPLATE_NONE, Figure, centred_note, figure, hrect, safe_json, scatter
+from tracker.core.figures import TEMPLATE_NONE, Figure, centred_note, figure, hrect, safe_json, scatter, wall_clock
 from tracker.core.vocab import WALKING_ORDER, SideEffect, Walking
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS
 
@@ -54,8 +54,7 @@ class Chart:
 
 def _times(checkins: Sequence, tz: tzinfo | None) -> list[str]:
     tz = tz or timezone.get_default_timezone()
-    # Plotly reads naive local times as wall-clock times, which is what a patient expects to see.
-    return [timezone.localtime(c.recorded_at, tz).replace(tzinfo=None).isoformat() for c in checkins]
+    return [wall_clock(c.recorded_at, tz) for c in checkins]
 
 
 def _layout(**extra) -> dict:
