@@ -1,7 +1,8 @@
 /* Every form that posts sends once: a double click or a second Enter does not send it again.
    The buttons are disabled just after the submit has begun, so the clicked button's name and value
-   still go with the form (the plan builder's "Save plan" and "Check" depend on them). Pages that store
-   something also carry a hidden client_id, so a resend that does get through stores nothing new. */
+   still go with the form (the plan builder's "Save plan" and "Check" depend on them), and the clicked
+   one says "Sending…" (the page's words, from <body data-sending>). Pages that store something also
+   carry a hidden client_id, so a resend that does get through stores nothing new. */
 (function () {
   "use strict";
   // If no reply comes (a dropped connection), the form can be sent again after this long.
@@ -17,9 +18,9 @@
     form.removeAttribute("aria-busy");
     buttons(form).forEach(function (button) {
       button.disabled = false;
-      if (button.dataset.label) {
-        button.textContent = button.dataset.label;
-        delete button.dataset.label;
+      if (button.sendOnceLabel !== undefined) {
+        button.innerHTML = button.sendOnceLabel;  // its own markup back, visually hidden words included
+        delete button.sendOnceLabel;
       }
     });
   }
@@ -33,13 +34,13 @@
       return;
     }
     form.dataset.sent = "1";
-    var clicked = event.submitter;
+    var clicked = event.submitter, sending = document.body.dataset.sending;
     window.setTimeout(function () {
       form.setAttribute("aria-busy", "true");
       buttons(form).forEach(function (button) { button.disabled = true; });
-      if (clicked && clicked.tagName === "BUTTON" && form.dataset.sending) {
-        clicked.dataset.label = clicked.textContent;
-        clicked.textContent = form.dataset.sending;
+      if (clicked && clicked.tagName === "BUTTON" && sending) {
+        clicked.sendOnceLabel = clicked.innerHTML;
+        clicked.textContent = sending;
       }
     }, 0);
     form.sendOnceTimer = window.setTimeout(function () { release(form); }, RETRY_AFTER_MS);
