@@ -46,8 +46,15 @@
     form.sendOnceTimer = window.setTimeout(function () { release(form); }, RETRY_AFTER_MS);
   });
 
-  // Back to a page the browser kept as it was left: its forms can be used again.
-  window.addEventListener("pageshow", function () {
-    document.querySelectorAll("form[data-sent]").forEach(release);
+  // Back to a page the browser kept as it was left: its forms can be used again. A form that was sent
+  // forgets its client_id, so what is sent from it now (perhaps changed) is a new submission, not taken
+  // for a repeat of the first (pages are never cached, so most browsers fetch a new form anyway).
+  window.addEventListener("pageshow", function (event) {
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      if (event.persisted) {
+        form.querySelectorAll("input[type=hidden][name$=client_id]").forEach(function (input) { input.value = ""; });
+      }
+      release(form);
+    });
   });
 })();

@@ -80,6 +80,46 @@ def test_the_worst_pain_follows_a_higher_pain_now_and_a_double_tap_sends_once(
     assert CheckIn.objects.get().breakthrough_doses == 2
 
 
+def test_back_to_a_sent_check_in_and_a_changed_answer_is_a_new_check_in(
+    live_server, phone_page, browser_login, patient
+):
+    """Back from the advice, a patient adds a new weakness and sends again: that is a new report, never taken
+    for a repeat of the first (which would lose the weakness)."""
+    page = phone_page
+    browser_login(page, live_server, patient.user.username)
+    page.goto(f"{live_server.url}/checkin/")
+    first_id = page.input_value("input[name=client_id]")
+    choose(page, "pain_now", "2")
+    choose(page, "pain_worst_24h", "3")
+    page.get_by_role("button", name="Send my check-in").click()
+    page.wait_for_url(re.compile(r".*/checkin/\d+/$"))
+    page.go_back()
+    page.wait_for_url(f"{live_server.url}/checkin/")
+    assert page.input_value("input[name=client_id]") not in ("", first_id)  # a form fetched anew
+    choose(page, "pain_now", "2")
+    choose(page, "pain_worst_24h", "3")
+    choose(page, "weakness_left_leg", "moderate")
+    page.get_by_role("button", name="Send my check-in").click()
+    page.wait_for_url(re.compile(r".*/checkin/\d+/$"))
+    assert page.locator("#advice").get_attribute("data-level") == "emergency"
+    first, second = CheckIn.objects.filter(patient=patient).order_by("pk")
+    assert (first.weakness, second.weakness) == ({}, {"left_leg": "moderate"})
+
+
+def test_a_sent_form_restored_by_the_browser_forgets_its_client_id(live_server, phone_page, browser_login, patient):
+    """Where a browser keeps the page as it was left (its back/forward cache), send-once.js clears the sent
+    form's client_id, so whatever is sent from it is stored as new."""
+    page = phone_page
+    browser_login(page, live_server, patient.user.username)
+    page.goto(f"{live_server.url}/checkin/")
+    assert page.input_value("input[name=client_id]") != ""
+    page.evaluate("document.getElementById('checkin-form').dataset.sent = '1'")  # as the guard marks a sent form
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    assert page.input_value("input[name=client_id]") == ""
+    assert page.get_by_role("button", name="Send my check-in").is_enabled()
+    assert page.get_attribute("#checkin-form", "data-sent") is None
+
+
 def test_the_check_in_works_without_javascript(live_server, browser, browser_login, patient):
     from tests.conftest import PHONE
 
