@@ -272,20 +272,16 @@ def test_today_shows_instructions_safety_cues_and_a_hold_timer(web_as, plan, sta
     assert "0 of 2 done" in html
 
 
+def log_form(item, **fields) -> dict:
+    """The today page's log form for one plan item, as the browser sends it (field names carry its prefix)."""
+    answers = {"plan_item": item.pk, "completed": "yes", "pain_before": "1", "pain_during": "2", "difficulty": "easy"}
+    return {"item": item.pk, **{f"log-{item.pk}-{name}": value for name, value in {**answers, **fields}.items()}}
+
+
 def test_logging_from_the_page(web_as, plan, stable_patient):
     item = plan.current_version.items.get(exercise__slug="ankle-pumps")
     client = web_as(stable_patient.user)
-    prefix = f"log-{item.pk}"
-    data = {
-        "item": item.pk,
-        f"{prefix}-plan_item": item.pk,
-        f"{prefix}-completed": "yes",
-        f"{prefix}-pain_before": "1",
-        f"{prefix}-pain_during": "2",
-        f"{prefix}-difficulty": "easy",
-        f"{prefix}-note": "",
-    }
-    response = client.post("/exercises/log/", data)
+    response = client.post("/exercises/log/", log_form(item, note=""))
     assert response.status_code == 302
     assert response["Location"] == f"/exercises/today/#item-{item.pk}"
     log = ExerciseLog.objects.get()
@@ -298,20 +294,12 @@ def test_logging_from_the_page(web_as, plan, stable_patient):
 def test_a_log_sent_twice_from_the_page_is_stored_once(web_as, plan, stable_patient):
     item = plan.current_version.items.get(exercise__slug="ankle-pumps")
     client = web_as(stable_patient.user)
-    prefix = f"log-{item.pk}"
-    data = {
-        "item": item.pk,
-        f"{prefix}-plan_item": item.pk,
-        f"{prefix}-client_id": form_client_id(client.get("/exercises/today/").content.decode(), f"{prefix}-client_id"),
-        f"{prefix}-completed": "yes",
-        f"{prefix}-pain_before": "1",
-        f"{prefix}-pain_during": "2",
-        f"{prefix}-difficulty": "easy",
-    }
+    client_id = form_client_id(client.get("/exercises/today/").content.decode(), f"log-{item.pk}-client_id")
+    data = log_form(item, client_id=client_id)
     first, again = client.post("/exercises/log/", data), client.post("/exercises/log/", data)
     assert first.status_code == again.status_code == 302
     assert ExerciseLog.objects.count() == 1
-    assert str(ExerciseLog.objects.get().client_id) == data[f"{prefix}-client_id"]
+    assert str(ExerciseLog.objects.get().client_id) == client_id
     assert "1 of 2 done" in client.get("/exercises/today/").content.decode()
 
 
