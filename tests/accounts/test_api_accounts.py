@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -44,6 +46,27 @@ def test_me_for_staff_has_null_patient_id(api_as, nurse):
 
 def test_me_needs_authentication(api, db):
     assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_an_enrolment_sent_again_with_its_client_id_answers_200_with_the_patient(api_as, nurse):
+    body = dict(NEW_PATIENT, client_id=str(uuid.uuid4()))
+    first = api_as(nurse).post("/api/v1/patients/", body, format="json")
+    again = api_as(nurse).post("/api/v1/patients/", body, format="json")
+    assert (first.status_code, again.status_code) == (201, 200), again.json()
+    assert again.json() == first.json()
+    assert PatientProfile.objects.count() == 1
+    # Without one (it stays optional), sending it again is refused as before.
+    plain = dict(NEW_PATIENT, username="another")
+    assert api_as(nurse).post("/api/v1/patients/", plain, format="json").status_code == 201
+    assert api_as(nurse).post("/api/v1/patients/", plain, format="json").json() == {
+        "username": ["That username is taken."]
+    }
+
+
+def test_a_bad_client_id_is_a_field_error(api_as, nurse):
+    response = api_as(nurse).post("/api/v1/patients/", dict(NEW_PATIENT, client_id="not-a-uuid"), format="json")
+    assert response.status_code == 400 and "client_id" in response.json()
+    assert not PatientProfile.objects.exists()
 
 
 def test_nurse_enrols_patient_and_joins_its_care_team(api_as, nurse, therapist):

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.pages import form_client_id
 from tracker.accounts.models import PatientProfile
 from tracker.audit.models import AuditLog
 
@@ -52,3 +53,27 @@ def test_only_nurses_physicians_and_admins_enrol(web_as, therapist, psychologist
     assert web_as(psychologist).get("/patients/new/").status_code == 403
     assert web_as(patient.user).get("/patients/new/").status_code == 403
     assert web_as(physician).get("/patients/new/").status_code == 200
+
+
+def test_an_enrolment_sent_again_goes_to_the_patient_instead_of_saying_the_username_is_taken(web_as, nurse):
+    client = web_as(nurse)
+    data = dict(FORM, client_id=form_client_id(client.get("/patients/new/").content.decode()))
+    first = client.post("/patients/new/", data)
+    again = client.post("/patients/new/", data)  # the reply to the first was lost; the browser sends it again
+    created = PatientProfile.objects.get(user__username="ines")
+    assert first.status_code == again.status_code == 302 and again.url == first.url == f"/patients/{created.pk}/"
+    assert "This patient is enrolled." in client.get(again.url).content.decode()
+    assert PatientProfile.objects.count() == 1
+    assert AuditLog.objects.filter(patient=created, action="create").count() == 1
+    # A new form is a new enrolment: the same username is refused as usual.
+    fresh = dict(FORM, client_id=form_client_id(client.get("/patients/new/").content.decode()))
+    refused = client.post("/patients/new/", fresh)
+    assert refused.status_code == 200 and "username" in refused.context["form"].errors
+
+
+def test_a_client_id_out_of_reach_is_no_shortcut(web_as, nurse, other_nurse):
+    data = dict(FORM, client_id=form_client_id(web_as(nurse).get("/patients/new/").content.decode()))
+    assert web_as(nurse).post("/patients/new/", data).status_code == 302
+    # Another team's nurse sending the same id learns nothing about that patient: the form is judged as it is.
+    response = web_as(other_nurse).post("/patients/new/", data)
+    assert response.status_code == 200 and "username" in response.context["form"].errors

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import SPINAL_LEVEL_RE, PatientProfile, User
+from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import CLINICIAN_ROLES, CheckinSchedule
 
 
@@ -26,7 +27,7 @@ class PrecautionsForm(forms.ModelForm):
         help_texts = {"no_lifting_over_kg": _("Leave empty for no lifting limit.")}
 
 
-class PatientEnrolForm(forms.Form):
+class PatientEnrolForm(SendOnceForm):
     """Enrolment by a nurse, physician or admin (the page twin of POST /api/v1/patients/)."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)

@@ -83,6 +83,8 @@ class PatientProfile(models.Model):
         help_text=_("Leave empty to use the site's emergency number."),
     )
     enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+    # Sent by the enrolment page (and optionally by API clients): an enrolment sent again is the same patient.
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, editable=False)
     care_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="CareTeamMembership", related_name="care_team_patients"
     )
@@ -99,6 +101,9 @@ class PatientProfile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(no_lifting_over_kg__isnull=True) | models.Q(no_lifting_over_kg__gte=0),
                 name="patient_lifting_limit_non_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["client_id"], condition=models.Q(client_id__isnull=False), name="patient_unique_client_id"
             ),
         ]
 

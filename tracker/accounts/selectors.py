@@ -6,6 +6,8 @@
 - Anyone else (inactive, anonymous) sees nobody.
 """
 
+import uuid
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -45,6 +47,15 @@ def get_patient_for(user, patient_id) -> PatientProfile:
         return patients_visible_to(user).get(pk=int(patient_id))
     except (PatientProfile.DoesNotExist, ValueError, TypeError):
         raise Http404("No such patient.") from None
+
+
+def patient_enrolled_with(user, client_id) -> PatientProfile | None:
+    """The patient in `user`'s reach enrolled with this client_id (as sent: any value), if any."""
+    try:
+        client_id = uuid.UUID(str(client_id))
+    except ValueError:
+        return None
+    return patients_visible_to(user).filter(client_id=client_id).first()
 
 
 def patient_of(user) -> PatientProfile | None:

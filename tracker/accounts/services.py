@@ -1,3 +1,4 @@
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -38,9 +39,14 @@ def patient_create(
     spinal_levels: list[str],
     care_team: list[User] = (),
     email: str = "",
+    client_id: uuid.UUID | None = None,
     **profile_fields,
 ) -> PatientProfile:
-    """Enrol a patient. The enrolling clinician joins the care team."""
+    """Enrol a patient. The enrolling clinician joins the care team.
+
+    `client_id` marks the enrolment, so that one sent again is recognised (`patient_enrolled_with`) and
+    answered with this patient instead of "that username is taken".
+    """
     user = User(username=username, role=Role.PATIENT, first_name=first_name, last_name=last_name, email=email)
     user.set_password(password)
     user.save()
@@ -49,6 +55,7 @@ def patient_create(
         date_of_birth=date_of_birth,
         primary_cancer=primary_cancer,
         spinal_levels=spinal_levels,
+        client_id=client_id,
         **profile_fields,
     )
     members = list(care_team)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from tracker.accounts.decorators import staff_required
 from tracker.accounts.forms import PatientEnrolForm, PrecautionsForm
 from tracker.accounts.models import CareTeamMembership
-from tracker.accounts.selectors import get_patient_for, patients_visible_to
+from tracker.accounts.selectors import get_patient_for, patient_enrolled_with, patients_visible_to
 from tracker.accounts.services import patient_create, patient_update
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
@@ -58,6 +58,10 @@ def patient_enrol(request):
     if request.user.role not in ENROLLING_ROLES:
         raise PermissionDenied
     form = PatientEnrolForm(request.POST or None)
+    if request.method == "POST" and (enrolled := patient_enrolled_with(request.user, form["client_id"].value())):
+        # The same form sent again (its reply was lost, say): not "that username is taken".
+        messages.info(request, _("This patient is enrolled."))
+        return redirect("accounts:patient_detail", pk=enrolled.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         patient = patient_create(
@@ -72,6 +76,7 @@ def patient_enrol(request):
             spinal_levels=data["spinal_levels"],
             care_team=list(data["care_team"]),
             checkin_schedule=data["checkin_schedule"],
+            client_id=data["client_id"],
         )
         messages.success(request, _("Patient enrolled. Give them their username and first password in person."))
         return redirect("accounts:patient_detail", pk=patient.pk)

@@ -105,6 +105,12 @@ class PatientCreateSerializer(PatientSerializer):
     care_team = serializers.ListField(
         child=serializers.CharField(max_length=150), required=False, default=list, write_only=True
     )
+    client_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Optional; sending it again answers 200 with the patient it enrolled and stores nothing new.",
+    )
 
     def validate_username(self, value):
         if User.objects.filter(username__iexact=value).exists():

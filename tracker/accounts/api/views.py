@@ -2,7 +2,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
@@ -20,7 +20,7 @@ from tracker.accounts.api.serializers import (
     TokenResponseSerializer,
 )
 from tracker.accounts.models import CareTeamMembership
-from tracker.accounts.selectors import get_patient_for, patient_of, patients_visible_to
+from tracker.accounts.selectors import get_patient_for, patient_enrolled_with, patient_of, patients_visible_to
 from tracker.accounts.services import patient_create, patient_update
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
@@ -95,9 +95,20 @@ class PatientListCreateView(generics.ListCreateAPIView):
             )
         return response
 
-    @extend_schema(request=PatientCreateSerializer, responses={201: PatientSerializer})
+    @extend_schema(
+        request=PatientCreateSerializer,
+        responses={
+            201: PatientSerializer,
+            200: OpenApiResponse(PatientSerializer, description="Repeated client_id: the patient it enrolled."),
+        },
+    )
     @transaction.atomic
     def create(self, request, *args, **kwargs):
+        if isinstance(request.data, dict) and request.data.get("client_id"):
+            enrolled = patient_enrolled_with(request.user, request.data["client_id"])
+            if enrolled is not None:  # sent again: not "that username is taken"
+                patient = _patients_for(request.user).get(pk=enrolled.pk)
+                return Response(PatientSerializer(patient).data, status=status.HTTP_200_OK)
         serializer = PatientCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
