@@ -99,12 +99,22 @@ def test_answers_sent_twice_are_stored_once(web_as, patient, instrument, answers
     assert form_client_id(client.get(url).content.decode()) != data["client_id"]  # the next form is a new screen
 
 
-def test_a_questionnaire_shown_again_with_errors_keeps_its_client_id(web_as, patient):
+def test_a_refused_questionnaire_sent_again_later_and_changed_is_stored_as_sent(web_as, patient):
     client = web_as(patient.user)
-    client_id = form_client_id(client.get("/screens/new/gad7/").content.decode())
-    refused = client.post("/screens/new/gad7/", {"q1": "1", "client_id": client_id})
-    assert refused.status_code == 200 and form_client_id(refused.content.decode()) == client_id
-    assert refused.content.decode().count('type="radio"') == 7 * 4
+    url = "/screens/new/gad7/"
+    answered = {f"q{n}": "0" for n in range(1, 8)}
+    sent_id = form_client_id(client.get(url).content.decode())
+    refused = client.post(url, {"q1": "1", "client_id": sent_id})  # six answers missing
+    assert refused.status_code == 200 and refused.content.decode().count('type="radio"') == 7 * 4
+    fixed_id = form_client_id(refused.content.decode())
+    assert fixed_id != sent_id  # shown again, the form is a new one
+    assert client.post(url, {**answered, "client_id": fixed_id}).status_code == 302
+    # Back to the refused page: the browser sends that POST again, and the patient now answers differently.
+    again = client.post(url, {"q1": "1", "client_id": sent_id})
+    changed_id = form_client_id(again.content.decode())
+    assert changed_id not in (sent_id, fixed_id)
+    assert client.post(url, {**answered, "q1": "3", "client_id": changed_id}).status_code == 302
+    assert sorted(Screen.objects.values_list("total", flat=True)) == [0, 3]
 
 
 def test_unknown_questionnaire_is_404_and_others_results_are_404(web_as, patient, other_patient):

@@ -278,16 +278,16 @@ def test_a_referral_form_sent_twice_makes_one_referral_and_tells_the_psychologis
     assert form_client_id(client.get(url).content.decode()) != data["client_id"]
 
 
-def test_a_referral_form_with_errors_keeps_its_client_id(patient, nurse, web_as):
+def test_a_referral_form_refused_by_the_service_comes_back_as_a_new_form(patient, nurse, web_as):
     client = web_as(nurse)
     url = f"/psych/patients/{patient.pk}/referrals/new/"
-    client_id = form_client_id(client.get(url).content.decode())
-    refused = client.post(url, {"service": "other", "client_id": client_id})
-    assert refused.status_code == 200 and form_client_id(refused.content.decode()) == client_id
-    assert (
-        client.post(url, {"service": "other", "service_other": "Chaplain", "client_id": client_id}).status_code == 302
-    )
-    assert Referral.objects.get().service_other == "Chaplain"
+    sent_id = form_client_id(client.get(url).content.decode())
+    refused = client.post(url, {"service": "other", "client_id": sent_id})  # the service asks which one
+    assert refused.status_code == 200 and "Say which service." in refused.content.decode()
+    fixed_id = form_client_id(refused.content.decode())
+    assert fixed_id != sent_id
+    assert client.post(url, {"service": "other", "service_other": "Chaplain", "client_id": fixed_id}).status_code == 302
+    assert str(Referral.objects.get(service_other="Chaplain").client_id) == fixed_id
 
 
 def test_the_referral_api_returns_the_original_for_a_repeated_client_id(api_as, patient, psychologist, nurse):

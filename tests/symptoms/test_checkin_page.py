@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from tests.pages import form_client_id
 from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Walking, WeaknessLevel
 from tracker.symptoms.forms import CheckInForm, checkin_initial
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS, CheckIn
@@ -180,11 +181,13 @@ def test_worst_pain_below_pain_now_is_a_form_error(web):
     assert not CheckIn.objects.exists()
 
 
-def test_a_failed_form_keeps_the_answers_and_the_client_id(web):
+def test_a_failed_form_keeps_the_answers_under_a_new_client_id(web):
+    """Nothing was stored under the old id; a new one means that this form, sent again later (Back, then the
+    browser's resend) and perhaps changed, is stored as sent, never taken for a check-in stored since."""
     data = answers(pain_now="6", pain_worst_24h="4", walking="unsteady")
     html = web.post(URL, data).content.decode()
     assert checked(html, "walking") == ["unsteady"]
-    assert data["client_id"] in html
+    assert form_client_id(html) != data["client_id"]
 
 
 def test_sending_the_same_form_twice_stores_one_check_in(web, patient):

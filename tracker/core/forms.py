@@ -10,7 +10,9 @@ class SendOnceForm(forms.Form):
 
     The services treat a repeated `client_id` as the same submission (one row, the original returned),
     so a double tap, or a form sent again after its reply was lost, stores one row. A form shown again
-    with its errors keeps the id it was sent with: nothing was stored under it yet.
+    with its errors gets a new one too: nothing was stored under the old one, and what is sent from the
+    page now may differ from a version of it that was stored since (Back, then "resend" of the refused
+    form); it must be stored as sent, not taken for a repeat.
     """
 
     client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -19,3 +21,9 @@ class SendOnceForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("client_id", uuid.uuid4())
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        data = self.data.copy()
+        data[self.add_prefix("client_id")] = str(uuid.uuid4())
+        self.data = data
