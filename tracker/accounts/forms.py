@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import SPINAL_LEVEL_RE, PatientProfile, User
+from tracker.accounts.services import USERNAME_TAKEN
 from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import CLINICIAN_ROLES, CheckinSchedule
 
@@ -59,7 +60,7 @@ class PatientEnrolForm(SendOnceForm):
     def clean_username(self):
         value = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=value).exists():
-            raise forms.ValidationError(_("That username is taken."))
+            raise forms.ValidationError(USERNAME_TAKEN)
         return value
 
     def clean_date_of_birth(self):

@@ -4,11 +4,15 @@ from decimal import Decimal
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import CareTeamMembership, PatientProfile, User
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
 from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
+
+# The one wording for a username already in use, whichever check finds it (form, serializer, the database).
+USERNAME_TAKEN = _("That username is taken.")
 
 
 def staff_create(

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -7,7 +8,7 @@ from tracker.accounts.decorators import staff_required
 from tracker.accounts.forms import PatientEnrolForm, PrecautionsForm
 from tracker.accounts.models import CareTeamMembership
 from tracker.accounts.selectors import get_patient_for, patient_enrolled_with, patients_visible_to
-from tracker.accounts.services import patient_create, patient_update
+from tracker.accounts.services import USERNAME_TAKEN, patient_create, patient_update
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
 from tracker.core.vocab import CLINICIAN_ROLES, Role
@@ -58,26 +59,42 @@ def patient_enrol(request):
     if request.user.role not in ENROLLING_ROLES:
         raise PermissionDenied
     form = PatientEnrolForm(request.POST or None)
-    if request.method == "POST" and (enrolled := patient_enrolled_with(request.user, form["client_id"].value())):
-        # The same form sent again (its reply was lost, say): not "that username is taken".
-        messages.info(request, _("This patient is enrolled."))
-        return redirect("accounts:patient_detail", pk=enrolled.pk)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        patient = patient_create(
-            created_by=request.user,
-            username=data["username"],
-            password=data["password"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            date_of_birth=data["date_of_birth"],
-            primary_cancer=data["primary_cancer"],
-            spinal_levels=data["spinal_levels"],
-            care_team=list(data["care_team"]),
-            checkin_schedule=data["checkin_schedule"],
-            client_id=data["client_id"],
-        )
-        messages.success(request, _("Patient enrolled. Give them their username and first password in person."))
-        return redirect("accounts:patient_detail", pk=patient.pk)
+    if request.method == "POST":
+        # The same form sent again (its reply was lost, say): the patient it enrolled, not "that username is taken".
+        if enrolled := patient_enrolled_with(request.user, form["client_id"].value()):
+            return _enrolled_already(request, enrolled)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                patient = _enrol(request.user, data)
+            except IntegrityError:
+                # Sent twice at the same moment: the other request stored the username first.
+                if enrolled := patient_enrolled_with(request.user, data["client_id"]):
+                    return _enrolled_already(request, enrolled)
+                form.add_error("username", USERNAME_TAKEN)
+            else:
+                messages.success(request, _("Patient enrolled. Give them their username and first password in person."))
+                return redirect("accounts:patient_detail", pk=patient.pk)
     return render(request, "accounts/patient_enrol.html", {"form": form})
+
+
+def _enrolled_already(request, patient):
+    messages.info(request, _("This patient is enrolled."))
+    return redirect("accounts:patient_detail", pk=patient.pk)
+
+
+def _enrol(created_by, data: dict):
+    return patient_create(
+        created_by=created_by,
+        username=data["username"],
+        password=data["password"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        date_of_birth=data["date_of_birth"],
+        primary_cancer=data["primary_cancer"],
+        spinal_levels=data["spinal_levels"],
+        care_team=list(data["care_team"]),
+        checkin_schedule=data["checkin_schedule"],
+        client_id=data["client_id"],
+    )

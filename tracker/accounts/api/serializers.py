@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from tracker.accounts.models import SPINAL_LEVEL_RE, User
+from tracker.accounts.services import USERNAME_TAKEN
 from tracker.core.vocab import CLINICIAN_ROLES, CheckinSchedule, SpinalStability
 
 
@@ -114,7 +115,7 @@ class PatientCreateSerializer(PatientSerializer):
 
     def validate_username(self, value):
         if User.objects.filter(username__iexact=value).exists():
-            raise serializers.ValidationError("That username is taken.")
+            raise serializers.ValidationError(USERNAME_TAKEN)
         return value
 
     def validate_care_team(self, usernames):

@@ -1,10 +1,11 @@
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -21,7 +22,7 @@ from tracker.accounts.api.serializers import (
 )
 from tracker.accounts.models import CareTeamMembership
 from tracker.accounts.selectors import get_patient_for, patient_enrolled_with, patient_of, patients_visible_to
-from tracker.accounts.services import patient_create, patient_update
+from tracker.accounts.services import USERNAME_TAKEN, patient_create, patient_update
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
 from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
@@ -104,28 +105,36 @@ class PatientListCreateView(generics.ListCreateAPIView):
     )
     @transaction.atomic
     def create(self, request, *args, **kwargs):
-        if isinstance(request.data, dict) and request.data.get("client_id"):
-            enrolled = patient_enrolled_with(request.user, request.data["client_id"])
-            if enrolled is not None:  # sent again: not "that username is taken"
-                patient = _patients_for(request.user).get(pk=enrolled.pk)
-                return Response(PatientSerializer(patient).data, status=status.HTTP_200_OK)
+        client_id = request.data.get("client_id") if isinstance(request.data, dict) else None
+        if client_id and (enrolled := patient_enrolled_with(request.user, client_id)):
+            return self._enrolled_already(enrolled)  # sent again: not "that username is taken"
         serializer = PatientCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         user_data = data.pop("user", {})
         restrictions = data.pop("restrictions", {}) or {}
-        patient = patient_create(
-            created_by=request.user,
-            username=data.pop("username"),
-            password=data.pop("password"),
-            first_name=user_data.get("first_name", ""),
-            last_name=user_data.get("last_name", ""),
-            care_team=data.pop("care_team", []),
-            **data,
-            **restrictions,
-        )
+        try:
+            patient = patient_create(  # its own savepoint: this transaction outlives a refused insert
+                created_by=request.user,
+                username=data.pop("username"),
+                password=data.pop("password"),
+                first_name=user_data.get("first_name", ""),
+                last_name=user_data.get("last_name", ""),
+                care_team=data.pop("care_team", []),
+                **data,
+                **restrictions,
+            )
+        except IntegrityError:
+            # Sent twice at the same moment: the other request stored the username first.
+            if client_id and (enrolled := patient_enrolled_with(request.user, client_id)):
+                return self._enrolled_already(enrolled)
+            raise ValidationError({"username": [USERNAME_TAKEN]}) from None
         patient = _patients_for(request.user).filter(pk=patient.pk).first() or patient
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
+
+    def _enrolled_already(self, enrolled):
+        patient = _patients_for(self.request.user).get(pk=enrolled.pk)
+        return Response(PatientSerializer(patient).data, status=status.HTTP_200_OK)
 
 
 class PatientDetailView(generics.RetrieveUpdateAPIView):
