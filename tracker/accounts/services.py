@@ -98,7 +98,14 @@ PROFILE_FIELDS = {
 
 @transaction.atomic
 def patient_update(*, patient: PatientProfile, changed_by: User, **fields) -> PatientProfile:
-    """Change profile fields (and the user's names); audit which fields changed, not their values."""
+    """Change profile fields (and the user's names); audit which fields changed, not their values.
+
+    Compares with, and writes only the changed columns of, the stored row (locked until commit), not the
+    caller's copy: a ModelForm has already put its values on that copy, and a patient moving their
+    reminder while a clinician saves precautions must not have either change put back by the other.
+    Returns the stored profile as it now is.
+    """
+    patient = PatientProfile.objects.select_for_update().select_related("user").get(pk=patient.pk)
     changed = []
     for name in ("first_name", "last_name", "email"):
         if name in fields and getattr(patient.user, name) != fields[name]:
@@ -109,6 +116,7 @@ def patient_update(*, patient: PatientProfile, changed_by: User, **fields) -> Pa
         patient.user.save(update_fields=changed)
     restrictions = fields.pop("restrictions", None) or {}
     fields.update(restrictions)
+    changed_profile = []
     for name, value in fields.items():
         if name not in PROFILE_FIELDS:
             raise ValueError(f"{name} is not a patient profile field")
@@ -116,9 +124,11 @@ def patient_update(*, patient: PatientProfile, changed_by: User, **fields) -> Pa
             value = Decimal(str(value))
         if getattr(patient, name) != value:
             setattr(patient, name, value)
-            changed.append(name)
+            changed_profile.append(name)
     patient.full_clean(exclude=["user", "care_team"])
-    patient.save()
+    if changed_profile:
+        patient.save(update_fields=changed_profile)
+    changed += changed_profile
     if changed:
         audit_log(
             actor=changed_by,
