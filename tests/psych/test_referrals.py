@@ -9,11 +9,13 @@ import time_machine
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tests.factories import UserFactory
 from tests.pages import form_client_id
+from tracker.accounts.models import CareTeamMembership
 from tracker.alerts.models import Alert
 from tracker.alerts.services import alert_resolve, submissions_evaluate_pending, untreated_distress_check
 from tracker.audit.models import AuditLog
-from tracker.core.vocab import Instrument, RuleCode
+from tracker.core.vocab import Instrument, Role, RuleCode
 from tracker.notifications.models import Notification
 from tracker.psych.models import Referral
 from tracker.psych.selectors import distress_action_taken_since, distress_queue
@@ -324,3 +326,36 @@ def test_the_same_referral_arriving_twice_at_once_is_stored_once(patient, nurse)
     assert missed and (again, created) == (original, False)
     assert Referral.objects.count() == 1
     assert AuditLog.objects.filter(action="create", target__startswith="referral ").count() == 1
+
+
+def test_a_contact_form_sent_twice_is_recorded_once_and_both_answers_say_so(patient, psychologist, web_as):
+    referral, _created = referral_create(patient=patient, service="spiritual_care", created_by=psychologist)
+    client = web_as(psychologist)
+    url = f"/psych/referrals/{referral.pk}/contact/"
+    data = {"contacted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "outcome": "appointment_booked"}
+    first = client.post(url, data)
+    again = client.post(url, data, follow=True)  # a double click, or the reply to the first was lost
+    assert first.status_code == 302 and again.redirect_chain == [(first.url, 302)]
+    page = again.content.decode()
+    assert "First contact recorded." in page and "already been recorded" not in page
+    assert AuditLog.objects.filter(action="update", target=f"referral {referral.pk}").count() == 1
+    # Someone else on the team recording "the same" contact is told it was recorded already.
+    colleague = UserFactory(username="pia_psych", role=Role.PSYCHOLOGIST)
+    CareTeamMembership.objects.create(patient=patient, clinician=colleague, role=colleague.role)
+    refused = web_as(colleague).post(url, data, follow=True)
+    assert "already been recorded" in refused.content.decode()
+    referral.refresh_from_db()
+    assert referral.contact_recorded_by == psychologist
+
+
+def test_the_api_contact_sent_again_answers_200_with_the_referral_and_stores_nothing_new(api_as, patient, nurse):
+    referral, _created = referral_create(patient=patient, service="social_work", created_by=nurse)
+    client = api_as(nurse)
+    body = {"contacted_at": timezone.now().isoformat(), "outcome": "support_started", "note": "Called"}
+    first = client.post(f"/api/v1/referrals/{referral.pk}/contact/", body)
+    again = client.post(f"/api/v1/referrals/{referral.pk}/contact/", body)
+    assert (first.status_code, again.status_code) == (200, 200), again.content
+    assert again.json() == first.json()
+    assert AuditLog.objects.filter(action="update", target=f"referral {referral.pk}").count() == 1
+    changed = client.post(f"/api/v1/referrals/{referral.pk}/contact/", dict(body, note="Called back"))
+    assert changed.status_code == 400 and "contacted_at" in changed.json()

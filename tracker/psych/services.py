@@ -401,10 +401,15 @@ def referral_record_contact(
 ) -> Referral:
     """Record the first contact after a referral and what came of it (once; audit-logged).
 
+    The same contact sent again by the same person is not an error: the referral is returned as it is.
+
     The contact stops the untreated-distress clock of every positive screen recorded at or before
     ``contacted_at``. It may not be in the future, nor more than 7 days ago.
     """
     now = now or timezone.now()
+    contact = {"contacted_at": contacted_at, "outcome": outcome, "note": note, "recorded_by": recorded_by}
+    if referral.is_contacted:
+        return _contact_sent_again(referral, **contact)
     if outcome not in ContactOutcome.values:
         raise ValidationError({"outcome": [_("Choose one of the listed outcomes.")]})
     if contacted_at > now + RECORDED_AT_MAX_FUTURE:
@@ -415,8 +420,9 @@ def referral_record_contact(
         claimed = Referral.objects.filter(pk=referral.pk, contacted_at__isnull=True).update(
             contacted_at=contacted_at, contact_outcome=outcome, contact_note=note, contact_recorded_by=recorded_by
         )
-        if not claimed:
-            raise ValidationError({"contacted_at": [_("The first contact has already been recorded.")]})
+        if not claimed:  # recorded by another request since this one read the referral
+            referral.refresh_from_db()
+            return _contact_sent_again(referral, **contact)
         audit_log(
             actor=recorded_by,
             action=AuditAction.UPDATE,
@@ -426,6 +432,15 @@ def referral_record_contact(
         )
     referral.refresh_from_db()
     return referral
+
+
+def _contact_sent_again(referral: Referral, *, contacted_at, outcome, note, recorded_by) -> Referral:
+    """A referral whose first contact is recorded: the same contact from the same person (a double click, a
+    resend after a lost reply) is done already; any other is refused."""
+    recorded = (referral.contact_recorded_by_id, referral.contacted_at, referral.contact_outcome, referral.contact_note)
+    if recorded == (recorded_by.pk, contacted_at, outcome, note):
+        return referral
+    raise ValidationError({"contacted_at": [_("The first contact has already been recorded.")]})
 
 
 # ------------------------------------------------------------------------------------------------

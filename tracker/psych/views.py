@@ -287,11 +287,8 @@ def _int(value):
 def referral_contact(request, pk):
     referral = selectors.get_referral_for(request.user, pk)
     form = ContactForm(request.POST or None)
-    if referral.is_contacted and request.method == "POST":
-        messages.error(request, _("The first contact for this referral has already been recorded."))
-        return redirect("psych:patient_detail", pk=referral.patient_id)
     if request.method == "POST" and form.is_valid():
-        try:
+        try:  # the same contact sent again by the same person (a double click) is taken as done
             services.referral_record_contact(
                 referral=referral,
                 contacted_at=form.cleaned_data["contacted_at"],
@@ -304,6 +301,9 @@ def referral_contact(request, pk):
         else:
             messages.success(request, _("First contact recorded."))
             return redirect("psych:patient_detail", pk=referral.patient_id)
+    if request.method == "POST" and referral.is_contacted:
+        messages.error(request, _("The first contact for this referral has already been recorded."))
+        return redirect("psych:patient_detail", pk=referral.patient_id)
     audit_log(actor=request.user, action=AuditAction.VIEW, patient=referral.patient, target=f"referral {referral.pk}")
     return render(request, "psych/referral_contact.html", {"referral": referral, "form": form})
 
