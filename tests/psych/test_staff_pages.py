@@ -148,3 +148,20 @@ def test_programme_assignment_api(api_as, patient, psychologist, programme):
         "/api/v1/programme-assignments/", {"patient": patient.pk, "programme": "nope", "start_date": "2026-13-01"}
     )
     assert bad.status_code == 400 and {"programme", "start_date"} <= set(bad.json())
+
+
+def test_a_questionnaire_schedule_with_one_bad_value_changes_nothing(patient, psychologist):
+    from django.core.exceptions import ValidationError
+
+    from tracker.psych.models import ScreenSchedule
+    from tracker.psych.services import screen_schedule_set
+
+    screen_schedule_set(patient=patient, every_days={"distress_thermometer": 7}, changed_by=psychologist)
+    with pytest.raises(ValidationError) as refused:
+        screen_schedule_set(
+            patient=patient, every_days={"distress_thermometer": 3, "phq9": 999}, changed_by=psychologist
+        )
+    assert "phq9" in refused.value.message_dict
+    assert ScreenSchedule.objects.get(patient=patient, instrument="distress_thermometer").every_days == 7
+    assert not ScreenSchedule.objects.filter(patient=patient, instrument="phq9").exists()
+    assert AuditLog.objects.filter(patient=patient, target="questionnaire schedule").count() == 1

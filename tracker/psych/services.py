@@ -220,17 +220,23 @@ def screen_advice(screen: Screen) -> ScreenAdvice:
     )
 
 
+@transaction.atomic
 def screen_schedule_set(*, patient: PatientProfile, every_days: dict[str, int], changed_by) -> None:
-    """Set how often each questionnaire is due for this patient (0 = not scheduled)."""
+    """Set how often each questionnaire is due for this patient (0 = not scheduled).
+
+    All or nothing: every value is checked before any is stored, and the rows and the audit entry are
+    written in one transaction.
+    """
+    chosen = {}
     for instrument in INSTRUMENT_ORDER:
         if instrument.value not in every_days:
             continue
         days = int(every_days[instrument.value])
         if not 0 <= days <= 365:
             raise ValidationError({instrument.value: [_("Give a number of days from 0 to 365.")]})
-        ScreenSchedule.objects.update_or_create(
-            patient=patient, instrument=instrument.value, defaults={"every_days": days}
-        )
+        chosen[instrument.value] = days
+    for instrument, days in chosen.items():
+        ScreenSchedule.objects.update_or_create(patient=patient, instrument=instrument, defaults={"every_days": days})
     audit_log(actor=changed_by, action=AuditAction.UPDATE, patient=patient, target="questionnaire schedule")
 
 

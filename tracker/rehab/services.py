@@ -202,6 +202,8 @@ def plan_save(
 def plan_end(*, plan: ExercisePlan, therapist: User, now: datetime | None = None) -> ExercisePlan:
     """Stop an active plan (its history stays). Safe to call twice."""
     now = now or timezone.now()
+    # The lock `plan_save` takes: a version being saved at this moment is in the plan that ends, not added after.
+    PatientProfile.objects.select_for_update().filter(pk=plan.patient_id).first()
     updated = ExercisePlan.objects.filter(pk=plan.pk, status=PlanStatus.ACTIVE).update(
         status=PlanStatus.ENDED, ended_at=now, ended_by=therapist
     )
