@@ -24,7 +24,7 @@ def row(codes: str) -> dict[str, int]:
 def objects(patient, psychologist, programme):
     screen, _ = screen_submit(patient=patient, instrument=Instrument.DISTRESS_THERMOMETER, score=6)
     referral, _created = referral_create(patient=patient, service="psychology", created_by=psychologist)
-    assignment = programme_assign(
+    assignment, _created = programme_assign(
         patient=patient, programme=programme, start_date=timezone.localdate(), assigned_by=psychologist
     )
     delivery = ContentDelivery.objects.get(assignment=assignment)

@@ -33,7 +33,7 @@ def sweep_twice(out=None):
 @pytest.fixture
 def assignment(patient, psychologist, programme):
     with time_machine.travel(at(START - timedelta(days=1)), tick=False):
-        return programme_assign(patient=patient, programme=programme, start_date=START, assigned_by=psychologist)
+        return programme_assign(patient=patient, programme=programme, start_date=START, assigned_by=psychologist)[0]
 
 
 def offsets(programme):
@@ -98,7 +98,9 @@ def test_no_email_when_the_assignment_says_in_app_only(patient, psychologist, pr
 
 def test_assigning_on_the_start_day_delivers_day_0_at_once(patient, psychologist, programme):
     with time_machine.travel(at(START), tick=False):
-        assignment = programme_assign(patient=patient, programme=programme, start_date=START, assigned_by=psychologist)
+        assignment, _created = programme_assign(
+            patient=patient, programme=programme, start_date=START, assigned_by=psychologist
+        )
     assert list(assignment.deliveries.values_list("due_on", flat=True)) == [START]
     assignment.refresh_from_db()
     assert assignment.next_due_on == START + timedelta(days=5)
@@ -228,7 +230,7 @@ def test_one_batch_with_different_start_days_moves_each_cursor_to_its_own_next_d
         for days in days_in:
             who = PatientFactory(team=[psychologist])
             start = START - timedelta(days=days)
-            assigned[days] = programme_assign(
+            assigned[days], _created = programme_assign(
                 patient=who, programme=programme, start_date=start, assigned_by=psychologist
             )
     with time_machine.travel(at(START), tick=False):

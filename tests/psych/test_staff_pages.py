@@ -2,6 +2,7 @@
 
 import json
 import re
+import uuid
 from datetime import timedelta
 
 import plotly.graph_objects as go
@@ -9,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import PatientFactory
+from tests.pages import form_client_id
 from tracker.audit.models import AuditLog
 from tracker.core.vocab import Instrument
 from tracker.psych.models import ContentDelivery, ProgrammeAssignment
@@ -50,7 +52,9 @@ def test_assignment_refuses_a_past_start_and_a_second_active_copy(web_as, patien
 
 def test_the_patient_page_shows_completion_and_ratings(web_as, patient, psychologist, programme):
     start = timezone.localdate() - timedelta(days=6)
-    assignment = programme_assign(patient=patient, programme=programme, start_date=start, assigned_by=psychologist)
+    assignment, _created = programme_assign(
+        patient=patient, programme=programme, start_date=start, assigned_by=psychologist
+    )
     first, second = ContentDelivery.objects.filter(assignment=assignment).order_by("due_on")
     content_complete(delivery=first, helpful=True)
     response = web_as(psychologist).get(f"/psych/patients/{patient.pk}/")
@@ -71,7 +75,7 @@ def test_the_patient_page_draws_the_screen_chart_server_side(web_as, patient, ps
 
 
 def test_stopping_a_programme_from_the_page(web_as, patient, psychologist, programme):
-    assignment = programme_assign(
+    assignment, _created = programme_assign(
         patient=patient, programme=programme, start_date=timezone.localdate(), assigned_by=psychologist
     )
     assert web_as(psychologist).post(f"/psych/assignments/{assignment.pk}/stop/").status_code == 302
@@ -165,3 +169,75 @@ def test_a_questionnaire_schedule_with_one_bad_value_changes_nothing(patient, ps
     assert ScreenSchedule.objects.get(patient=patient, instrument="distress_thermometer").every_days == 7
     assert not ScreenSchedule.objects.filter(patient=patient, instrument="phq9").exists()
     assert AuditLog.objects.filter(patient=patient, target="questionnaire schedule").count() == 1
+
+
+# --- sent twice --------------------------------------------------------------------------------
+
+
+def test_an_assignment_form_sent_twice_assigns_once_and_both_answers_say_assigned(
+    web_as, patient, psychologist, programme
+):
+    client = web_as(psychologist)
+    page = client.get(f"/psych/patients/{patient.pk}/").content.decode()
+    data = {
+        "programme": programme.pk,
+        "start_date": timezone.localdate().isoformat(),
+        "client_id": form_client_id(page),
+    }
+    url = f"/psych/patients/{patient.pk}/programmes/"
+    first = client.post(url, data)
+    again = client.post(url, data, follow=True)  # a double click, or the reply to the first was lost
+    assert first.status_code == 302 and again.redirect_chain == [(first.url, 302)]
+    assert "Programme assigned." in again.content.decode()
+    (assignment,) = ProgrammeAssignment.objects.filter(patient=patient)
+    assert AuditLog.objects.filter(target=f"programme assignment {assignment.pk}", action="create").count() == 1
+    assert ContentDelivery.objects.filter(assignment=assignment).count() == 1  # day 0, delivered once
+    # A new form is a new assignment: refused while this one is active.
+    fresh = dict(data, client_id=form_client_id(client.get(f"/psych/patients/{patient.pk}/").content.decode()))
+    refused = client.post(url, fresh)
+    assert refused.status_code == 400 and "already on this programme" in refused.content.decode()
+
+
+def test_the_api_assignment_sent_again_answers_200_with_the_assignment_it_made(api_as, patient, nurse, programme):
+    client = api_as(nurse)
+    body = {
+        "patient": patient.pk,
+        "programme": programme.slug,
+        "start_date": timezone.localdate().isoformat(),
+        "client_id": str(uuid.uuid4()),
+    }
+    first = client.post("/api/v1/programme-assignments/", body)
+    again = client.post("/api/v1/programme-assignments/", body)
+    assert (first.status_code, again.status_code) == (201, 200), again.content
+    assert again.json() == first.json()
+    assert ProgrammeAssignment.objects.filter(patient=patient).count() == 1
+    refused = client.post("/api/v1/programme-assignments/", dict(body, client_id=str(uuid.uuid4())))
+    assert refused.status_code == 400 and "programme" in refused.json()
+
+
+def test_an_assignment_arriving_twice_at_once_returns_the_one_the_other_request_stored(
+    patient, psychologist, programme, monkeypatch
+):
+    from tracker.psych import services
+
+    client_id = uuid.uuid4()
+    today = timezone.localdate()
+    stored, created = programme_assign(
+        patient=patient, programme=programme, start_date=today, assigned_by=psychologist, client_id=client_id
+    )
+    assert created
+    # The repeat looked for its client_id before the first request had committed: it finds nothing, and its
+    # insert then breaks the one-active-assignment and client_id constraints.
+    looked = []
+    real_lookup = services._assignment_with
+
+    def not_yet_committed(patient, client_id):
+        looked.append(client_id)
+        return None if len(looked) == 1 else real_lookup(patient, client_id)
+
+    monkeypatch.setattr(services, "_assignment_with", not_yet_committed)
+    again, created = programme_assign(
+        patient=patient, programme=programme, start_date=today, assigned_by=psychologist, client_id=client_id
+    )
+    assert (again.pk, created, len(looked)) == (stored.pk, False, 2)
+    assert ProgrammeAssignment.objects.filter(patient=patient).count() == 1

@@ -103,7 +103,7 @@ def seed(*, patients, staff, now=None, rng) -> str:
         if ProgrammeAssignment.objects.filter(patient=patient, programme=programme).exists():
             continue
         start = timezone.localdate(now) - timedelta(days=started_days_ago)
-        assignment = programme_assign(
+        assignment, _created = programme_assign(
             patient=patient, programme=programme, start_date=start, assigned_by=psychologist, now=now
         )
         assigned += 1

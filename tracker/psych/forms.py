@@ -111,7 +111,7 @@ class ContactForm(forms.Form):
             self.initial.setdefault("contacted_at", timezone.localtime().replace(second=0, microsecond=0))
 
 
-class AssignForm(forms.Form):
+class AssignForm(SendOnceForm):
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=Programme.objects.filter(is_active=True), widget=forms.RadioSelect
     )

@@ -354,6 +354,8 @@ class ProgrammeAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
+    # Sent by the assigning page (and optionally by API clients): an assignment sent again is the same one.
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -366,6 +368,7 @@ class ProgrammeAssignment(models.Model):
             models.UniqueConstraint(
                 fields=["patient", "programme"], condition=Q(status="active"), name="psych_one_active_assignment"
             ),
+            unique_client_id("psych_assignment_unique_client_id"),
             models.CheckConstraint(
                 condition=Q(status__in=AssignmentStatus.values), name="psych_assignment_status_valid"
             ),

@@ -461,11 +461,18 @@ def programme_assign(
     start_date: date,
     assigned_by,
     notify_by_email: bool = True,
+    client_id: uuid.UUID | None = None,
     now: datetime | None = None,
-) -> ProgrammeAssignment:
-    """Put a patient on a programme from ``start_date`` (audit-logged). Modules already due are
-    delivered at once; the rest arrive on their day through the delivery job."""
+) -> tuple[ProgrammeAssignment, bool]:
+    """Put a patient on a programme from ``start_date`` (audit-logged); returns (assignment, created).
+
+    Modules already due are delivered at once; the rest arrive on their day through the delivery job.
+    With a ``client_id`` the call is idempotent: a repeat (a double click, a retry after a lost reply, also
+    two at once) returns the assignment it made with created=False instead of "already on this programme".
+    """
     now = now or timezone.now()
+    if client_id is not None and (existing := _assignment_with(patient, client_id)):
+        return existing, False
     if not programme.is_active:
         raise ValidationError({"programme": [_("This programme can no longer be assigned.")]})
     try:
@@ -477,6 +484,7 @@ def programme_assign(
                 notify_by_email=notify_by_email,
                 assigned_by=assigned_by,
                 next_due_on=start_date,
+                client_id=client_id,
             )
             audit_log(
                 actor=assigned_by,
@@ -486,12 +494,18 @@ def programme_assign(
                 detail=f"programme={programme.slug} start={start_date.isoformat()}",
             )
     except IntegrityError:
+        if client_id is not None and (existing := _assignment_with(patient, client_id)):
+            return existing, False  # the same assignment arrived twice at once: the other request stored it
         raise ValidationError(
             {"programme": [_("This patient is already on this programme. Stop it first to start again.")]}
         ) from None
     if start_date <= timezone.localdate(now):
         content_deliver_due(now=now, assignment_ids=[assignment.pk])
-    return assignment
+    return assignment, True
+
+
+def _assignment_with(patient: PatientProfile, client_id: uuid.UUID) -> ProgrammeAssignment | None:
+    return ProgrammeAssignment.objects.filter(patient=patient, client_id=client_id).first()
 
 
 def programme_stop(*, assignment: ProgrammeAssignment, stopped_by, now: datetime | None = None) -> bool:

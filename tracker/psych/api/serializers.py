@@ -237,3 +237,9 @@ class AssignmentCreateSerializer(serializers.Serializer):
     programme = serializers.SlugRelatedField(slug_field="slug", queryset=Programme.objects.filter(is_active=True))
     start_date = serializers.DateField()
     notify_by_email = serializers.BooleanField(required=False, default=True)
+    client_id = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional; repeating it returns the assignment it made with 200 and stores nothing new.",
+    )

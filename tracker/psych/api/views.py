@@ -272,7 +272,13 @@ class AssignmentListCreateView(generics.ListCreateAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer})
+    @extend_schema(
+        request=AssignmentCreateSerializer,
+        responses={
+            201: AssignmentSerializer,
+            200: OpenApiResponse(AssignmentSerializer, description="Repeated client_id: the assignment it made."),
+        },
+    )
     @transaction.atomic
     def post(self, request, *args, **kwargs):
         serializer = AssignmentCreateSerializer(data=request.data)
@@ -282,8 +288,10 @@ class AssignmentListCreateView(generics.ListCreateAPIView):
         if data["start_date"] < timezone.localdate():
             raise ValidationError({"start_date": [_("The start date cannot be in the past.")]})
         try:
-            assignment = services.programme_assign(patient=patient, assigned_by=request.user, **data)
+            assignment, created = services.programme_assign(patient=patient, assigned_by=request.user, **data)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
         assignment = selectors.assignments_of(patient).get(pk=assignment.pk)
-        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
