@@ -34,7 +34,7 @@ def exercise_plan(patient, therapist, *, starts_on=None, days_mask=127):
 
     exercise = Exercise.objects.filter(is_active=True, suitable_for_unstable_spine=True).order_by("id").first()
     spec = ItemSpec(exercise=exercise, sets=1, reps=5, hold_seconds=0, days_mask=days_mask)
-    version = plan_save(
+    version, _created = plan_save(
         patient=patient,
         therapist=therapist,
         items=[spec],

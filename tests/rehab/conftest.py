@@ -60,6 +60,7 @@ def stable_patient(patient):
 
 
 def prescribe(patient, therapist, *specs, start=None, **kwargs):
-    return plan_save(
+    version, _created = plan_save(
         patient=patient, therapist=therapist, items=list(specs), starts_on=start or timezone.localdate(), **kwargs
     )
+    return version

@@ -107,6 +107,26 @@ def test_saving_a_conflict_with_a_reason_saves_and_audits_the_override(web_as, p
     assert AuditLog.objects.filter(action=AuditAction.OVERRIDE, patient=patient, actor=therapist).count() == 1
 
 
+def test_a_plan_saved_twice_from_one_form_is_one_version_and_both_answers_say_saved(web_as, patient, therapist):
+    set_precautions(patient, stability=SpinalStability.UNKNOWN)
+    client = web_as(therapist)
+    client_id = form_client_id(client.get(builder_url(patient)).content.decode())
+    data = builder_post(
+        patient, [("walk-outdoors", {})], override_reason="Walking before admission", client_id=client_id
+    )
+    first = client.post(builder_url(patient), data)
+    again = client.post(builder_url(patient), data, follow=True)  # no JavaScript, or the reply was lost
+    assert first.status_code == 302 and again.redirect_chain == [(first["Location"], 302)]
+    assert "Plan saved (version 1)." in again.content.decode()
+    plan = ExercisePlan.objects.get(patient=patient)
+    assert plan.versions.count() == 1
+    assert AuditLog.objects.filter(action=AuditAction.OVERRIDE, patient=patient).count() == 1
+    # A new form is a new version.
+    fresh = dict(data, client_id=form_client_id(client.get(builder_url(patient)).content.decode()))
+    assert client.post(builder_url(patient), fresh).status_code == 302
+    assert plan.versions.count() == 2
+
+
 def test_a_template_is_copied_into_the_builder_and_remembered_on_the_version(web_as, patient, therapist):
     set_precautions(patient, stability=SpinalStability.UNSTABLE)
     template = PlanTemplate.objects.get(name="Lying-down programme")

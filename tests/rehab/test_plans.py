@@ -1,5 +1,6 @@
 """Prescribing plans: the safety check against precautions, overrides, versions (API and service)."""
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -418,3 +419,16 @@ def test_the_library_is_open_to_every_signed_in_user_and_closed_to_anonymous(api
     }
     assert one["suitable_for_unstable_spine"] is False
     assert len(one["instructions"]) >= 3
+
+
+def test_a_plan_sent_again_with_its_client_id_answers_200_and_saves_no_new_version(api_as, stable_patient, therapist):
+    client = api_as(therapist)
+    sent = body(stable_patient, "ankle-pumps", client_id=str(uuid.uuid4()))
+    first = client.post(URL, sent, format="json")
+    again = client.post(URL, sent, format="json")
+    assert (first.status_code, again.status_code) == (201, 200), again.content
+    assert again.json() == first.json()
+    assert PlanVersion.objects.filter(plan__patient=stable_patient).count() == 1
+    assert client.post(URL, dict(sent, client_id=str(uuid.uuid4())), format="json").status_code == 201
+    assert PlanVersion.objects.filter(plan__patient=stable_patient).count() == 2
+    assert client.post(URL, dict(sent, client_id="not-a-uuid"), format="json").status_code == 400

@@ -13,7 +13,7 @@ PAIN_CHOICES = [(n, str(n)) for n in range(11)]
 MAX_ITEMS = MAX_PLAN_ITEMS
 
 
-class PlanForm(forms.Form):
+class PlanForm(SendOnceForm):
     starts_on = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(
         label=_("End date"),

@@ -303,12 +303,17 @@ class PlanVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Sent by the plan builder (and optionally by API clients): a plan saved again is the same version.
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["plan", "-number"]
         verbose_name = _("plan version")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="unique_plan_version_number"),
+            models.UniqueConstraint(
+                fields=["plan", "client_id"], condition=Q(client_id__isnull=False), name="plan_version_unique_client_id"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="plan_version_ends_after_start",

@@ -109,9 +109,14 @@ def plan_save(
     change_note: str = "",
     template: PlanTemplate | None = None,
     reminder_time: time | None | object = UNCHANGED,
+    client_id: uuid.UUID | None = None,
     now: datetime | None = None,
-) -> PlanVersion:
+) -> tuple[PlanVersion, bool]:
     """Prescribe `items` to the patient: a new plan, or a new version of their active plan.
+
+    Returns (version, created). With a `client_id` the call is idempotent: a repeat (a double click, a
+    retry after a lost reply, also two at once: the patient lock makes the second wait) returns the
+    version it saved with created=False and stores nothing new.
 
     Refused with :class:`PlanConflictError` when an item conflicts with the patient's precautions
     and `override_reason` is blank. With a reason, each conflicting item keeps its conflict codes and
@@ -128,6 +133,10 @@ def plan_save(
     override_reason = override_reason.strip()
     # Lock the patient row: two therapists saving at once get consecutive versions, not a clash.
     patient = PatientProfile.objects.select_for_update().get(pk=patient.pk)
+    if client_id is not None:
+        saved = PlanVersion.objects.filter(plan__patient=patient, client_id=client_id).first()
+        if saved is not None:
+            return saved, False
     conflicts = plan_conflicts(patient=patient, items=items)
     if conflicts and not override_reason:
         raise PlanConflictError(conflicts)
@@ -154,6 +163,7 @@ def plan_save(
         template=template,
         change_note=change_note.strip()[:500],
         created_by=therapist,
+        client_id=client_id,
     )
     by_index = {c.index: c for c in conflicts}
     rows = []
@@ -195,7 +205,7 @@ def plan_save(
             target=f"plan item {saved[found.index].pk}",
             detail=f"exercise {found.exercise.pk} conflicts ({', '.join(found.codes)}); reason: {override_reason}",
         )
-    return version
+    return version, True
 
 
 @transaction.atomic

@@ -342,7 +342,7 @@ def plan_builder(request, pk):
             checked = True
             if action == "save":
                 try:
-                    version = services.plan_save(
+                    version, _created = services.plan_save(
                         patient=patient,
                         therapist=request.user,
                         items=specs,
@@ -351,6 +351,7 @@ def plan_builder(request, pk):
                         override_reason=form.cleaned_data["override_reason"],
                         change_note=form.cleaned_data["change_note"],
                         template=template,
+                        client_id=form.cleaned_data["client_id"],
                     )
                 except services.PlanConflictError as exc:
                     form.add_error("override_reason", services.override_required_message(exc.conflicts))

@@ -182,6 +182,12 @@ class PlanCreateSerializer(StrictSerializer):
     reminder_time = serializers.TimeField(
         required=False, allow_null=True, help_text="Exercise-day reminder time (HH:MM, site time zone); null = none."
     )
+    client_id = StrictUUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Optional; repeating it returns the plan with 200 and saves no new version.",
+    )
 
     def validate(self, data):
         start = data.get("start") or timezone.localdate()

@@ -158,6 +158,7 @@ class PlanListCreateView(generics.GenericAPIView):
         request=PlanCreateSerializer,
         responses={
             201: PlanSerializer,
+            200: OpenApiResponse(PlanSerializer, description="Repeated client_id: the plan, with no new version."),
             400: OpenApiResponse(
                 PlanRejectedSerializer,
                 description="Field errors, or `conflicts` naming each exercise that conflicts with the "
@@ -174,7 +175,7 @@ class PlanListCreateView(generics.GenericAPIView):
         specs = _validated_items(data["items"])
         extra = {"reminder_time": data["reminder_time"]} if "reminder_time" in data else {}
         try:
-            version = services.plan_save(
+            version, created = services.plan_save(
                 patient=patient,
                 therapist=request.user,
                 items=specs,
@@ -182,6 +183,7 @@ class PlanListCreateView(generics.GenericAPIView):
                 ends_on=data["end"],
                 override_reason=data["override_reason"],
                 change_note=data["change_note"],
+                client_id=data["client_id"],
                 **extra,
             )
         except services.PlanConflictError as exc:
@@ -193,7 +195,7 @@ class PlanListCreateView(generics.GenericAPIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         plan = _plans_queryset().get(pk=version.plan_id)
-        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class PlanCheckView(APIView):
