@@ -38,6 +38,10 @@ def test_nurse_enrols_patient_from_the_page(web_as, nurse, therapist):
         ({"date_of_birth": "2990-01-01"}, "date_of_birth"),
         ({"password": "12345678"}, "password"),
         ({"username": "bad name"}, "username"),
+        ({"care_team": "999999999999999999999"}, "care_team"),  # no database holds such an id
+        ({"care_team": ["9223372036854775808", "1"]}, "care_team"),
+        ({"care_team": "-1"}, "care_team"),
+        ({"care_team": "abc"}, "care_team"),
         ({"checkin_schedule": "hourly"}, "checkin_schedule"),
     ],
 )

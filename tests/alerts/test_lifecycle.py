@@ -131,6 +131,16 @@ def test_acknowledge_page_ignores_an_offsite_next(web_as, nurse, alert):
     assert response.status_code == 302 and response["Location"] == reverse("alerts:detail", args=[alert.pk])
 
 
+@pytest.mark.parametrize("next_", ["-1", "1e309", "NaN", "triage", "javascript:alert(1)", "//evil.example/x"])
+def test_acknowledge_and_resolve_pages_ignore_a_next_that_is_not_a_path_here(web_as, nurse, alert, next_):
+    client = web_as(nurse)
+    acknowledged = client.post(reverse("alerts:acknowledge", args=[alert.pk]), {"next": next_})
+    assert acknowledged.status_code == 302 and acknowledged["Location"] == reverse("alerts:detail", args=[alert.pk])
+    body = {"next": next_, "outcome": "advised", "note": "Phoned; advice given."}
+    resolved = client.post(reverse("alerts:resolve", args=[alert.pk]), body)
+    assert resolved.status_code == 302 and resolved["Location"] == reverse("alerts:detail", args=[alert.pk])
+
+
 def test_second_click_on_the_page_gets_a_message_not_an_error(web_as, nurse, physician, alert):
     web_as(nurse).post(reverse("alerts:acknowledge", args=[alert.pk]))
     client = web_as(physician)

@@ -114,7 +114,15 @@ def test_the_default_page_covers_the_last_30_days(web_as, physician, patient):
 
 @pytest.mark.parametrize(
     "query",
-    ["period=custom&start=2026-11-20&end=2026-11-10", "period=custom", "period=custom&start=x&end=y", "period=9"],
+    [
+        "period=custom&start=2026-11-20&end=2026-11-10",
+        "period=custom",
+        "period=custom&start=x&end=y",
+        "period=9",
+        "period=custom&start=9999-12-30&end=9999-12-31",  # the day after the last one is past the calendar's end
+        "period=custom&start=2026-11-10&end=2099-01-01",
+        "period=custom&start=0001-01-01&end=0001-01-02",
+    ],
 )
 def test_a_bad_period_is_a_form_error_not_a_crash(web_as, physician, query):
     response = web_as(physician).get(reverse("alerts:stats") + "?" + query)

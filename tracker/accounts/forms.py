@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.accounts.models import SPINAL_LEVEL_RE, PatientProfile, User
 from tracker.accounts.services import USERNAME_TAKEN
-from tracker.core.forms import SendOnceForm
+from tracker.core.forms import IdsChoiceField, SendOnceForm
 from tracker.core.vocab import CLINICIAN_ROLES, CheckinSchedule
 
 
@@ -46,7 +46,7 @@ class PatientEnrolForm(SendOnceForm):
     password = forms.CharField(
         label=_("First password"), widget=forms.PasswordInput(render_value=False), min_length=8, max_length=128
     )
-    care_team = forms.ModelMultipleChoiceField(
+    care_team = IdsChoiceField(
         label=_("Care team"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

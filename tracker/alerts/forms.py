@@ -34,6 +34,8 @@ PERIOD_CHOICES = [
     ("custom", _("Dates I choose")),
 ]
 MAX_PERIOD_DAYS = 3 * 366
+# No alert is older (and a calendar day near the year 1 may not turn into a time the database holds).
+EARLIEST_DAY = date(2000, 1, 1)
 
 
 class StatsPeriodForm(forms.Form):
@@ -53,7 +55,11 @@ class StatsPeriodForm(forms.Form):
                 self.add_error("start", _("Choose the first day."))
             if end is None:
                 self.add_error("end", _("Choose the last day."))
-            if start and end:
+            if end and end > today:
+                self.add_error("end", _("The last day cannot be after today."))
+            elif start and start < EARLIEST_DAY:
+                self.add_error("start", _("Choose days from 2000 on."))
+            elif start and end:
                 if start > end:
                     self.add_error("end", _("The last day must not be before the first day."))
                 elif (end - start).days > MAX_PERIOD_DAYS:

@@ -26,9 +26,9 @@ STATS_ROLES = (Role.PHYSICIAN, Role.ADMIN)
 
 
 def safe_next(request, default: str) -> str:
-    """The ``next`` parameter (POST or GET) if it points to this site, else ``default``."""
+    """The ``next`` parameter (POST or GET) if it is a path on this site, else ``default``."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -27,3 +27,24 @@ class SendOnceForm(forms.Form):
         data = self.data.copy()
         data[self.add_prefix("client_id")] = str(uuid.uuid4())
         self.data = data
+
+
+# The largest id the databases hold (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, with ids no database can hold refused as invalid choices.
+
+    Django passes the submitted values to an ``__in`` lookup, where such a number is a database error
+    (OverflowError on SQLite, DataError on PostgreSQL): a 500 instead of the form error it is.
+    """
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
