@@ -134,6 +134,8 @@ def test_the_adherence_endpoint_for_the_patient_and_staff(api_as, history, nurse
     assert api_as(nurse).get("/api/v1/adherence/").status_code == 400
     assert api_as(nurse).get("/api/v1/adherence/", {"patient": history.pk, "weeks": "0"}).status_code == 400
     assert api_as(nurse).get("/api/v1/adherence/", {"patient": history.pk, "weeks": "x"}).status_code == 400
+    # A digit to str.isdigit() but not a number to int(): a superscript two.
+    assert api_as(nurse).get("/api/v1/adherence/", {"patient": history.pk, "weeks": "\u00b2"}).status_code == 400
 
 
 def test_a_pause_counts_from_when_the_patient_reported_it_even_if_the_alert_came_later(history, frozen):

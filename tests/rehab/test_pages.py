@@ -127,6 +127,23 @@ def test_a_plan_saved_twice_from_one_form_is_one_version_and_both_answers_say_sa
     assert plan.versions.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("template", "saved"), [("\u00b2", False), ("x", False), ("-1", True), ("999999999999999999999", True)]
+)
+def test_a_template_that_is_not_an_id_of_one_is_ignored_or_refused_by_the_builder(
+    web_as, patient, therapist, template, saved
+):
+    client = web_as(therapist)
+    assert client.get(builder_url(patient), {"template": template}).status_code == 200
+    response = client.post(builder_url(patient), builder_post(patient, [("ankle-pumps", {})], template=template))
+    if saved:  # a number, but no template's: the plan is saved without one
+        assert response.status_code == 302
+        assert ExercisePlan.objects.get(patient=patient).current_version.template is None
+    else:  # not a number: the form is shown again with what was entered
+        assert response.status_code == 400 and "template" in response.context["form"].errors
+        assert not ExercisePlan.objects.exists()
+
+
 def test_a_template_is_copied_into_the_builder_and_remembered_on_the_version(web_as, patient, therapist):
     set_precautions(patient, stability=SpinalStability.UNSTABLE)
     template = PlanTemplate.objects.get(name="Lying-down programme")

@@ -43,7 +43,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value if isinstance(value, list | tuple) else ():
             text = str(pk).strip()
-            if text.lstrip("-").isdigit() and not 0 < int(text) <= MAX_ID:
+            if text.lstrip("-").isdecimal() and not 0 < int(text) <= MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )

@@ -307,12 +307,12 @@ def plan_builder(request, pk):
         form = PlanForm(data)
         formset = item_formset(extra=0)(data, prefix="items", form_kwargs={"exercises": by_id, "choices": choices})
         template_id = data.get("template") or None
-        if template_id and str(template_id).isdigit():
+        if template_id and str(template_id).isdecimal():
             template = PlanTemplate.objects.filter(pk=int(template_id)).first()
     else:
         audit_log(actor=request.user, action=AuditAction.VIEW, patient=patient, target="exercise plan builder")
         template_id = request.GET.get("template")
-        if template_id and template_id.isdigit():
+        if template_id and template_id.isdecimal():
             template = selectors.templates().filter(pk=int(template_id)).first()
         if template is not None:
             initial_items = _plan_item_initial(selectors.template_items(template))

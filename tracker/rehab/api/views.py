@@ -356,7 +356,7 @@ class AdherenceView(APIView):
     )
     def get(self, request):
         weeks = request.query_params.get("weeks", "8")
-        if not weeks.isdigit() or not 1 <= int(weeks) <= 52:
+        if not weeks.isdecimal() or not 1 <= int(weeks) <= 52:
             raise ValidationError({"weeks": [_("Give a whole number of weeks from 1 to 52.")]})
         if request.user.role == Role.PATIENT:
             patient = patient_of(request.user)
