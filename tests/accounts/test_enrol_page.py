@@ -40,6 +40,8 @@ def test_nurse_enrols_patient_from_the_page(web_as, nurse, therapist):
         ({"username": "bad name"}, "username"),
         ({"care_team": "999999999999999999999"}, "care_team"),  # no database holds such an id
         ({"care_team": ["9223372036854775808", "1"]}, "care_team"),
+        ({"care_team": "+9223372036854775808"}, "care_team"),
+        ({"care_team": "9_223_372_036_854_775_808"}, "care_team"),
         ({"care_team": "-1"}, "care_team"),
         ({"care_team": "abc"}, "care_team"),
         ({"checkin_schedule": "hourly"}, "checkin_schedule"),

@@ -42,8 +42,11 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value if isinstance(value, list | tuple) else ():
-            text = str(pk).strip()
-            if text.lstrip("-").isdecimal() and not 0 < int(text) <= MAX_ID:
+            try:
+                number = int(str(pk))  # as the lookup will read it: "+1", "1_000" and " 7 " are numbers too
+            except ValueError:
+                continue  # not a number: Django's own check refuses it
+            if not 0 < number <= MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
