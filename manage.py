@@ -1,11 +1,11 @@
 #!/usr/bin/env python
-import os
 import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
+
+    import config  # noqa: F401 - chooses the settings module, as for the web server and Celery
 
     execute_from_command_line(sys.argv)
 

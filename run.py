@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """The two commands of the README, for a machine that has only Python 3.11.
 
-    python3 run.py          install (.venv), migrate, seed the demo if empty, start web + worker + beat
-    python3 run.py test     install (.venv with test tools) and run the whole test suite (extra args go to pytest)
+    python3 run.py            install (.venv), migrate, collect static files, seed the demo if empty,
+                              then start web + worker + beat on http://127.0.0.1:8000/ with DEBUG off
+    python3 run.py --dev      the same with DEBUG on (config.settings.dev), for development
+    python3 run.py test       install (.venv with test tools) and run the whole test suite (extra args go to pytest)
+    python3 run.py manage ... a manage.py command with the settings `python3 run.py` serves with
 
 Set DATABASE_URL and REDIS_URL to use PostgreSQL and Redis instead of the embedded defaults.
 """
@@ -46,18 +49,42 @@ def env(settings: str) -> dict:
     return e
 
 
-def serve() -> None:
+# What `python3 run.py` serves with: DEBUG off, plain HTTP on the loopback, a per-checkout secret key in var/.
+LOCAL_SETTINGS = "config.settings.local"
+DEV_SETTINGS = "config.settings.dev"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def serve(*, dev: bool = False) -> None:
     ensure_venv("requirements.txt")
-    e = env("config.settings.dev")
+    e = env(LOCAL_SETTINGS)
+    if dev:
+        e["DJANGO_SETTINGS_MODULE"] = DEV_SETTINGS
+    host = e.setdefault("HOST", "127.0.0.1")
+    if host not in LOOPBACK and e["DJANGO_SETTINGS_MODULE"] in (LOCAL_SETTINGS, DEV_SETTINGS):
+        sys.exit(
+            f"run.py serves plain HTTP on the loopback only (HOST={host}). To serve a network, run the processes "
+            "with production settings behind HTTPS (README: Production and scaling)."
+        )
     sh(PY, "manage.py", "migrate", "--noinput", env=e)
+    sh(PY, "manage.py", "collectstatic", "--noinput", "-v", "0", env=e)
     sh(PY, "manage.py", "seed_demo", "--if-empty", env=e)
     port = e.setdefault("PORT", "8000")
+    # Honcho gives each process its own PORT; links in the worker's e-mails must name the web server's.
+    e.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     print(
-        f"\nSpine Tracker is starting at http://127.0.0.1:{port}/  (Ctrl-C stops web, worker and beat)\n"
+        f"\nSpine Tracker is starting at http://127.0.0.1:{port}/ with {e['DJANGO_SETTINGS_MODULE']}"
+        "  (Ctrl-C stops web, worker and beat)\n"
         "Demo logins (password demo-pass-2026): nurse, therapist, psychologist, physician, admin, patient\n",
         flush=True,
     )
     os.execve(str(BIN / "honcho"), [str(BIN / "honcho"), "-f", str(ROOT / "Procfile"), "start", "--port", port], e)
+
+
+def manage(args: list[str]) -> None:
+    ensure_venv("requirements.txt")
+    e = env(LOCAL_SETTINGS)
+    sys.exit(subprocess.run([str(PY), "manage.py", *args], cwd=ROOT, env=e).returncode)
 
 
 def test(args: list[str]) -> None:
@@ -73,7 +100,9 @@ if __name__ == "__main__":
         sys.exit("Python 3.11 or newer is needed.")
     if len(sys.argv) > 1 and sys.argv[1] == "test":
         test(sys.argv[2:])
-    elif len(sys.argv) == 1:
-        serve()
+    elif len(sys.argv) > 1 and sys.argv[1] == "manage":
+        manage(sys.argv[2:])
+    elif sys.argv[1:] in ([], ["--dev"]):
+        serve(dev=sys.argv[1:] == ["--dev"])
     else:
         sys.exit(__doc__)

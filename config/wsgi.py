@@ -1,7 +1,5 @@
-import os
+"""The web server's entry point: `gunicorn config.wsgi` (settings chosen by `config/__init__.py`)."""
 
 from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()

@@ -1,6 +1,8 @@
 from .base import *  # noqa: F403
 from .base import VAR_DIR
-from .env import env_bool, env_str
+from .env import env_bool, env_str, secret_key_in
+
+SECRET_KEY = secret_key_in(VAR_DIR)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
