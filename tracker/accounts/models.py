@@ -24,6 +24,18 @@ def validate_spinal_levels(value) -> None:
         )
 
 
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-]+$")
+
+
+def validate_phone(value: str) -> None:
+    """A telephone number as people write it: digits, spaces, +, - and brackets, with 6 to 20 digits (API.md)."""
+    digits = sum(ch.isdigit() for ch in value)
+    if not PHONE_RE.match(value) or not 6 <= digits <= 20 or not value.isascii():
+        raise ValidationError(
+            _("Enter a phone number: digits, spaces, +, - and brackets, with 6 to 20 digits."), code="invalid_phone"
+        )
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PATIENT)
 
@@ -82,6 +94,13 @@ class PatientProfile(models.Model):
         blank=True,
         help_text=_("Leave empty to use the site's emergency number."),
     )
+    # How the care team reaches the patient, and whom to call when the patient cannot answer (API.md).
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    emergency_contact_name = models.CharField(_("emergency contact: name"), max_length=120, blank=True)
+    emergency_contact_relationship = models.CharField(_("emergency contact: relationship"), max_length=60, blank=True)
+    emergency_contact_phone = models.CharField(
+        _("emergency contact: phone"), max_length=40, blank=True, validators=[validate_phone]
+    )
     enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
     # Sent by the enrolment page (and optionally by API clients): an enrolment sent again is the same patient.
     client_id = models.UUIDField(_("client id"), null=True, blank=True, editable=False)
@@ -122,6 +141,15 @@ class PatientProfile(models.Model):
             "no_spinal_rotation": self.no_spinal_rotation,
             "no_axial_loading": self.no_axial_loading,
             "no_lifting_over_kg": float(self.no_lifting_over_kg) if self.no_lifting_over_kg is not None else None,
+        }
+
+    @property
+    def emergency_contact(self) -> dict[str, str]:
+        """{"name", "relationship", "phone"} as the API gives it (empty strings when not known)."""
+        return {
+            "name": self.emergency_contact_name,
+            "relationship": self.emergency_contact_relationship,
+            "phone": self.emergency_contact_phone,
         }
 
     @property
