@@ -25,7 +25,14 @@ def test_token_is_issued_for_good_credentials_and_works(api, patient, password):
     assert response.status_code == 200
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     me = api.get("/api/v1/me/").json()
-    assert me == {"id": patient.user.pk, "username": "pat_patient", "role": "patient", "patient_id": patient.pk}
+    assert me == {
+        "id": patient.user.pk,
+        "username": "pat_patient",
+        "role": "patient",
+        "patient_id": patient.pk,
+        "phone": "",
+        "emergency_contact": {"name": "", "relationship": "", "phone": ""},
+    }
 
 
 def test_token_refused_with_400_on_bad_credentials(api, patient):

@@ -60,7 +60,7 @@ def patient_create(
         primary_cancer=primary_cancer,
         spinal_levels=spinal_levels,
         client_id=client_id,
-        **profile_fields,
+        **_with_contact_flattened(profile_fields),
     )
     members = list(care_team)
     if created_by is not None and created_by.role in CLINICIAN_ROLES and created_by not in members:
@@ -80,6 +80,16 @@ def care_team_add(*, patient: PatientProfile, clinician: User) -> CareTeamMember
     return membership
 
 
+def _with_contact_flattened(fields: dict) -> dict:
+    """`emergency_contact={"name", "relationship", "phone"}` (as the API sends it) -> the profile's columns;
+    keys not given are left out, so that a PATCH of the phone alone keeps the name."""
+    fields = dict(fields)
+    contact = fields.pop("emergency_contact", None) or {}
+    for key, value in contact.items():
+        fields[f"emergency_contact_{key}"] = value
+    return fields
+
+
 PROFILE_FIELDS = {
     "date_of_birth",
     "primary_cancer",
@@ -93,12 +103,18 @@ PROFILE_FIELDS = {
     "no_spinal_rotation",
     "no_axial_loading",
     "no_lifting_over_kg",
+    "phone",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
 }
 
 
 @transaction.atomic
 def patient_update(*, patient: PatientProfile, changed_by: User, **fields) -> PatientProfile:
     """Change profile fields (and the user's names); audit which fields changed, not their values.
+
+    `emergency_contact` may be given as the API's dict ({"name", "relationship", "phone"}, any of them).
 
     Compares with, and writes only the changed columns of, the stored row (locked until commit), not the
     caller's copy: a ModelForm has already put its values on that copy, and a patient moving their
@@ -116,6 +132,7 @@ def patient_update(*, patient: PatientProfile, changed_by: User, **fields) -> Pa
         patient.user.save(update_fields=changed)
     restrictions = fields.pop("restrictions", None) or {}
     fields.update(restrictions)
+    fields = _with_contact_flattened(fields)
     changed_profile = []
     for name, value in fields.items():
         if name not in PROFILE_FIELDS:

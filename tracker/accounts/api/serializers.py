@@ -1,8 +1,11 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracker.accounts.models import SPINAL_LEVEL_RE, User
+from tracker.accounts.levels import SpinalLevelsError, parse_spinal_levels
+from tracker.accounts.models import User, validate_phone
 from tracker.accounts.services import USERNAME_TAKEN
 from tracker.core.vocab import CLINICIAN_ROLES, CheckinSchedule, SpinalStability
 
@@ -12,6 +15,9 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     role = serializers.CharField()
     patient_id = serializers.IntegerField(allow_null=True)
+    # A patient's own contact details (null for staff, who have no patient profile).
+    phone = serializers.CharField(allow_null=True)
+    emergency_contact = serializers.DictField(child=serializers.CharField(), allow_null=True)
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -23,25 +29,57 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-class SpinalLevelsField(serializers.ListField):
-    """A list such as ["T8", "L1"]; a comma-separated string "T8, L1" is accepted too."""
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}, "example": ["T8", "T9", "L1"]},
+            {"type": "string", "example": "T8-T10, L1"},
+        ]
+    }
+)
+class SpinalLevelsField(serializers.Field):
+    """A list such as ["T8", "L1"] or text as clinicians write it ("T8-T10", "t12–l2", "C7/T1"); always
+    answered as the list of single levels (tracker.accounts.levels.parse_spinal_levels)."""
 
-    child = serializers.CharField(max_length=8)
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 33)
-        super().__init__(**kwargs)
+    MAX_ITEMS = 33
 
     def to_internal_value(self, data):
-        if isinstance(data, str):
-            data = [part.strip() for part in data.split(",") if part.strip()]
-        levels = super().to_internal_value(data)
-        bad = [level for level in levels if not SPINAL_LEVEL_RE.match(level)]
-        if bad:
-            raise serializers.ValidationError(
-                f"Unknown spinal level(s): {', '.join(bad)}. Use C1-C7, T1-T12, L1-L5, S1-S5."
-            )
-        return list(dict.fromkeys(levels))
+        if isinstance(data, list) and len(data) > self.MAX_ITEMS:
+            raise serializers.ValidationError(f"Give at most {self.MAX_ITEMS} spinal levels.")
+        if not isinstance(data, str | list):
+            raise serializers.ValidationError('Give the spinal levels as text such as "T8-T10" or a list.')
+        try:
+            return parse_spinal_levels(data)
+        except SpinalLevelsError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def to_representation(self, value):
+        return list(value)
+
+
+class PhoneField(serializers.CharField):
+    """A telephone number (digits, spaces, +, - and brackets; 6 to 20 digits); "" when not known."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        super().__init__(validators=[validate_phone], **kwargs)
+
+
+class EmergencyContactSerializer(serializers.Serializer):
+    """Whom the care team calls when the patient cannot answer."""
+
+    name = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    relationship = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    phone = PhoneField()
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in sorted(unknown)})
+        return super().to_internal_value(data)
 
 
 class RestrictionsSerializer(serializers.Serializer):
@@ -82,6 +120,8 @@ class PatientSerializer(serializers.Serializer):
     checkin_schedule = serializers.ChoiceField(choices=CheckinSchedule.choices, required=False)
     reminder_time = serializers.TimeField(required=False)
     emergency_number = serializers.RegexField(r"^[0-9+() \-]{0,40}$", max_length=40, required=False, allow_blank=True)
+    phone = PhoneField()
+    emergency_contact = EmergencyContactSerializer(required=False)
     enrolled_at = serializers.DateTimeField(read_only=True)
     care_team = serializers.SerializerMethodField()
 
@@ -92,11 +132,16 @@ class PatientSerializer(serializers.Serializer):
         ]
 
     def validate_date_of_birth(self, value):
-        from django.utils import timezone
-
         if value > timezone.localdate() or value.year < 1900:
             raise serializers.ValidationError("Enter a real date of birth.")
         return value
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    """What a patient changes about themselves through PATCH /api/v1/me/."""
+
+    phone = PhoneField()
+    emergency_contact = EmergencyContactSerializer(required=False)
 
 
 class PatientCreateSerializer(PatientSerializer):

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from tracker.accounts.api.permissions import role_in
 from tracker.accounts.api.serializers import (
     MeSerializer,
+    MeUpdateSerializer,
     PatientCreateSerializer,
     PatientSerializer,
     PatientUpdateSerializer,
@@ -53,16 +54,34 @@ class TokenView(APIView):
 
 
 class MeView(APIView):
+    """Who is signed in; a patient also reads and changes their own phone and emergency contact."""
+
     @extend_schema(responses=MeSerializer)
     def get(self, request):
+        return Response(self._me(request.user, patient_of(request.user)))
+
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer)
+    @transaction.atomic
+    def patch(self, request):
         patient = patient_of(request.user)
+        if patient is None:
+            raise PermissionDenied("Only patients have contact details to change here.")
+        serializer = MeUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        patient = patient_update(patient=patient, changed_by=request.user, **serializer.validated_data)
+        return Response(self._me(request.user, patient))
+
+    @staticmethod
+    def _me(user, patient) -> dict:
         data = {
-            "id": request.user.pk,
-            "username": request.user.username,
-            "role": request.user.role,
+            "id": user.pk,
+            "username": user.username,
+            "role": user.role,
             "patient_id": patient.pk if patient else None,
+            "phone": patient.phone if patient else None,
+            "emergency_contact": patient.emergency_contact if patient else None,
         }
-        return Response(MeSerializer(data).data)
+        return MeSerializer(data).data
 
 
 def _patients_for(user):
