@@ -23,6 +23,12 @@ def precautions_form(patient, **changes) -> dict:
         "checkin_schedule": patient.checkin_schedule,
         "reminder_time": patient.reminder_time.strftime("%H:%M"),
         "emergency_number": patient.emergency_number,
+        # The rest of the form, as the browser sends it back (issue #17 added these fields).
+        "spinal_levels": ", ".join(patient.spinal_levels),
+        "phone": patient.phone,
+        "emergency_contact_name": patient.emergency_contact_name,
+        "emergency_contact_relationship": patient.emergency_contact_relationship,
+        "emergency_contact_phone": patient.emergency_contact_phone,
         **changes,
     }
     return {name: value for name, value in data.items() if value is not False}  # unticked boxes are not sent

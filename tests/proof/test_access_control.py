@@ -53,6 +53,8 @@ MATRIX = [
     ("GET", "patients/<int:pk>/", STAFF_ON_TEAM, "one"),
     ("GET", "patients/<int:pk>/precautions/", STAFF_ON_TEAM, "one"),
     ("POST", "patients/<int:pk>/precautions/", STAFF_ON_TEAM, None),
+    ("GET", "my/details/", PATIENT_ONLY, None),
+    ("POST", "my/details/", PATIENT_ONLY, None),
     # Symptoms
     ("GET", "checkin/", PATIENT_ONLY, None),
     ("POST", "checkin/", PATIENT_ONLY, None),
@@ -110,6 +112,7 @@ MATRIX = [
     ("GET", "api/v1/docs/", "200 ok ok ok ok ok ok ok ok", None),
     ("POST", "api/v1/auth/token/", "400 ok ok ok ok ok ok ok ok", None),
     ("GET", "api/v1/me/", API_EVERYONE, None),
+    ("PATCH", "api/v1/me/", API_PATIENT_ONLY, None),
     ("GET", "api/v1/patients/", API_STAFF, "many"),
     ("POST", "api/v1/patients/", "401 403 403 ok 403 403 ok ok ok", None),
     ("GET", "api/v1/patients/<int:pk>/", API_OWNER_OR_TEAM, "one"),

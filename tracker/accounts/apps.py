@@ -15,3 +15,4 @@ class AccountsConfig(AppConfig):
         panels.register_nav(
             label=_("Patients"), url_name="accounts:patient_list", roles=(*CLINICIAN_ROLES, Role.ADMIN), order=20
         )
+        panels.register_nav(label=_("My details"), url_name="accounts:my_details", roles=(Role.PATIENT,), order=80)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("patients/new/", views.patient_enrol, name="patient_enrol"),
     path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/precautions/", views.patient_precautions, name="patient_precautions"),
+    path("my/details/", views.my_details, name="my_details"),
 ]

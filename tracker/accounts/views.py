@@ -4,8 +4,8 @@ from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tracker.accounts.decorators import staff_required
-from tracker.accounts.forms import PatientEnrolForm, PrecautionsForm
+from tracker.accounts.decorators import patient_required, staff_required
+from tracker.accounts.forms import CONTACT_FIELDS, MyDetailsForm, PatientEnrolForm, PrecautionsForm
 from tracker.accounts.models import CareTeamMembership
 from tracker.accounts.selectors import get_patient_for, patient_enrolled_with, patients_visible_to
 from tracker.accounts.services import USERNAME_TAKEN, patient_create, patient_update
@@ -48,6 +48,17 @@ def patient_precautions(request, pk):
     return render(
         request, "accounts/patient_detail.html", {"patient": patient, "memberships": memberships, "form": form}
     )
+
+
+@patient_required
+def my_details(request, patient):
+    """A patient's own phone number and emergency contact, which the care team calls."""
+    form = MyDetailsForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        patient_update(patient=patient, changed_by=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you. Your details are saved."))
+        return redirect("accounts:my_details")
+    return render(request, "accounts/my_details.html", {"patient": patient, "form": form})
 
 
 ENROLLING_ROLES = (Role.NURSE, Role.PHYSICIAN, Role.ADMIN)
@@ -97,4 +108,5 @@ def _enrol(created_by, data: dict):
         care_team=list(data["care_team"]),
         checkin_schedule=data["checkin_schedule"],
         client_id=data["client_id"],
+        **{name: data[name] for name in CONTACT_FIELDS},
     )

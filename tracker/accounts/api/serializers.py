@@ -10,16 +10,6 @@ from tracker.accounts.services import USERNAME_TAKEN
 from tracker.core.vocab import CLINICIAN_ROLES, CheckinSchedule, SpinalStability
 
 
-class MeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    role = serializers.CharField()
-    patient_id = serializers.IntegerField(allow_null=True)
-    # A patient's own contact details (null for staff, who have no patient profile).
-    phone = serializers.CharField(allow_null=True)
-    emergency_contact = serializers.DictField(child=serializers.CharField(), allow_null=True)
-
-
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
@@ -80,6 +70,16 @@ class EmergencyContactSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in sorted(unknown)})
         return super().to_internal_value(data)
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    role = serializers.CharField()
+    patient_id = serializers.IntegerField(allow_null=True)
+    # A patient's own contact details (left out for staff, who have no patient profile).
+    phone = serializers.CharField(required=False)
+    emergency_contact = EmergencyContactSerializer(required=False)
 
 
 class RestrictionsSerializer(serializers.Serializer):

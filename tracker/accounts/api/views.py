@@ -73,14 +73,9 @@ class MeView(APIView):
 
     @staticmethod
     def _me(user, patient) -> dict:
-        data = {
-            "id": user.pk,
-            "username": user.username,
-            "role": user.role,
-            "patient_id": patient.pk if patient else None,
-            "phone": patient.phone if patient else None,
-            "emergency_contact": patient.emergency_contact if patient else None,
-        }
+        data = {"id": user.pk, "username": user.username, "role": user.role, "patient_id": patient and patient.pk}
+        if patient is not None:
+            data.update(phone=patient.phone, emergency_contact=patient.emergency_contact)
         return MeSerializer(data).data
 
 
