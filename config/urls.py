@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from tracker.accounts import views as accounts_views
 from tracker.core import views as core_views
 
 # Each domain app adds its pages to PAGE_APPS and its API to API_APPS when it lands.
@@ -36,6 +37,15 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by e-mail, Django's flow under its usual names (tracker/accounts/views.py).
+    path("accounts/password_reset/", accounts_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     *[path("", include(module)) for module in PAGE_APPS],

@@ -120,6 +120,8 @@ def fill(route: Route, demo: Demo):
         "api/v1/content/": ({}, demo.delivery.patient),
         "api/v1/plans/": ({}, demo.plan.patient),
         "rehab/library/<int:pk>/": ({"pk": demo.exercise.pk}, p),
+        # A link no e-mail carried: the page that says so.
+        "accounts/reset/<uidb64>/<token>/": ({"uidb64": "MQ", "token": "set-password"}, p),
     }
     if route.route in by_route:
         return by_route[route.route]

@@ -44,6 +44,11 @@ MATRIX = [
     ("GET", "healthz", "200 ok ok ok ok ok ok ok ok", None),
     ("GET", "accounts/login/", "200 ok ok ok ok ok ok ok ok", None),
     ("POST", "accounts/logout/", "302 ok ok ok ok ok ok ok ok", None),
+    ("GET", "accounts/password_reset/", "200 ok ok ok ok ok ok ok ok", None),
+    ("POST", "accounts/password_reset/", "200 ok ok ok ok ok ok ok ok", None),
+    ("GET", "accounts/password_reset/done/", "200 ok ok ok ok ok ok ok ok", None),
+    ("GET", "accounts/reset/<uidb64>/<token>/", "200 ok ok ok ok ok ok ok ok", None),
+    ("GET", "accounts/reset/done/", "200 ok ok ok ok ok ok ok ok", None),
     ("GET", "messages/", EVERYONE, None),
     ("POST", "messages/read/", EVERYONE, None),
     # Accounts and the patient list

@@ -1,4 +1,6 @@
+from axes.utils import reset as axes_reset
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
@@ -110,3 +112,25 @@ def _enrol(created_by, data: dict):
         client_id=data["client_id"],
         **{name: data[name] for name in CONTACT_FIELDS},
     )
+
+
+# --- Password reset by e-mail (Django's views, the site's templates) ---------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an e-mail address and answers the same whether or not an account has it (Django's own
+    behaviour: the same redirect, and no e-mail for an unknown address). The e-mail says nothing about
+    health, not even the site's name: just the link."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Sets the new password. Whoever holds the e-mailed link owns the address, so a lockout from earlier
+    wrong passwords (django-axes) is lifted for that username: they can sign in with the new password now."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response
