@@ -35,7 +35,14 @@ api_v1 = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        # LoginView puts the host's name in `site_name`; the site's own name is the one to show.
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, extra_context={"site_name": settings.TRACKER_SITE_NAME}
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password reset by e-mail, Django's flow under its usual names (tracker/accounts/views.py).
     path("accounts/password_reset/", accounts_views.PasswordResetView.as_view(), name="password_reset"),

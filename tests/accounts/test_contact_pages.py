@@ -52,8 +52,8 @@ def test_staff_patient_page_shows_the_numbers_as_tap_to_call_links(web_as, nurse
         emergency_contact_phone="07700 900-123",
     )
     html = web_as(nurse).get(f"/patients/{patient.pk}/").content.decode()
-    assert 'href="tel:+441614960000">+44 (0)161 496 0000</a>' in html
-    assert 'href="tel:07700900123">07700 900-123</a>' in html
+    assert 'href="tel:+441614960000">Call +44 (0)161 496 0000</a>' in html
+    assert 'href="tel:07700900123">Call 07700 900-123</a>' in html
     assert "Sam (Son)" in html
 
 
@@ -74,6 +74,12 @@ def test_staff_patient_form_refuses_a_bad_number_in_plain_words(web_as, nurse, p
     assert "6 to 20 digits" in response.context["form"].errors["phone"][0]
     patient.refresh_from_db()
     assert patient.phone == ""
+
+
+def test_the_sign_in_page_shows_the_sites_name_not_the_host(client, settings):
+    html = client.get("/accounts/login/").content.decode()
+    assert f'class="brand" href="/">{settings.TRACKER_SITE_NAME}</a>' in html
+    assert "testserver" not in html
 
 
 def test_the_patient_page_form_shows_the_stored_levels_as_text(web_as, nurse, patient):
@@ -108,8 +114,18 @@ def test_my_details_explains_a_bad_number_in_plain_words_and_keeps_what_was_type
     assert "Please write a phone number with 6 to 20 digits" in html
     assert "Some details need another look" in html
     assert "my son&#x27;s mobile" in html
+    # What the care team has is what is stored, not what the refused form held.
+    assert "Not given yet" in html and 'href="tel:' not in html.split("Change them")[0]
     patient.refresh_from_db()
     assert patient.phone == ""  # nothing saved
+
+
+def test_a_refused_staff_form_does_not_show_its_values_as_the_stored_ones(web_as, nurse, patient):
+    form = precautions_form(patient, phone="0161 496 0000", emergency_contact_phone="12")
+    html = web_as(nurse).post(f"/patients/{patient.pk}/precautions/", form).content.decode()
+    assert 'href="tel:01614960000"' not in html
+    patient.refresh_from_db()
+    assert patient.phone == ""
 
 
 def test_my_details_is_for_patients_only(web_as, nurse, client, db):

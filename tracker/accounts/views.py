@@ -1,3 +1,5 @@
+import copy
+
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -40,7 +42,7 @@ def patient_precautions(request, pk):
     patient = get_patient_for(request.user, pk)
     if request.user.role not in (*CLINICIAN_ROLES, Role.ADMIN):
         raise PermissionDenied
-    form = PrecautionsForm(request.POST or None, instance=patient)
+    form = PrecautionsForm(request.POST or None, instance=copy.copy(patient))  # the facts show what is stored
     if request.method == "POST" and form.is_valid():
         patient_update(patient=patient, changed_by=request.user, **form.cleaned_data)
         messages.success(request, _("Saved."))
@@ -55,7 +57,8 @@ def patient_precautions(request, pk):
 @patient_required
 def my_details(request, patient):
     """A patient's own phone number and emergency contact, which the care team calls."""
-    form = MyDetailsForm(request.POST or None, instance=patient)
+    # The form works on its own copy: a refused form must not show its values as the stored ones.
+    form = MyDetailsForm(request.POST or None, instance=copy.copy(patient))
     if request.method == "POST" and form.is_valid():
         patient_update(patient=patient, changed_by=request.user, **form.cleaned_data)
         messages.success(request, _("Thank you. Your details are saved."))
