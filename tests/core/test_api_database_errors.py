@@ -266,6 +266,13 @@ WRITES = {
         {"primary_cancer": "Prostate"},
         AuditLog.objects.filter(action="update").count,
     ),
+    "me update": lambda a: (
+        a.api_as(a.patient.user),
+        "patch",
+        "/api/v1/me/",
+        {"phone": "0161 496 0000"},
+        PatientProfile.objects.filter(phone="0161 496 0000").count,
+    ),
     "check-in": lambda a: (
         a.api_as(a.patient.user),
         "post",
