@@ -93,6 +93,7 @@ def log_exercise(request, patient):
     )
     # Not a flash message at the top of the page: the answer (a warning when the pain was high) is shown
     # first in the card the patient just used, focused and announced (templates/rehab/includes/logged.html).
+    # The redirect names it: a browser focuses a focusable fragment target, and clears focus for any other.
     request.session[LOGGED_KEY] = {
         "item": item.pk,
         "warning": result.tell_therapist,
@@ -101,7 +102,7 @@ def log_exercise(request, patient):
         ),
         "call": patient.effective_emergency_number,
     }
-    return redirect(f"{reverse('rehab:today')}#item-{item.pk}")
+    return redirect(f"{reverse('rehab:today')}#log-result")
 
 
 @login_required
