@@ -2,9 +2,11 @@
 neuro_deficit alert is resolved with anything but no_action_needed, the plan stays paused until a therapist or
 physician on the care team resumes it."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from tests.factories import UserFactory
@@ -21,6 +23,7 @@ from tracker.rehab.services import pause_notices_send, plan_end
 pytestmark = pytest.mark.django_db
 
 TODAY_URL = "/api/v1/today/"
+MIGRATION_0006 = importlib.import_module("tracker.rehab.migrations.0006_clear_plans_resolved_before")
 
 
 @pytest.fixture
@@ -248,3 +251,18 @@ def test_the_patients_today_page_and_home_say_on_hold_and_show_no_exercise(web_a
     assert "Your exercises are on hold" in html
     assert "log-form" not in html and "exercise-card" not in html
     assert "Your exercises are on hold." in client.get("/").content.decode()
+
+
+def test_the_data_migration_keeps_past_resolutions_from_holding_existing_plans(
+    plan, stable_patient, nurse, therapist, frozen
+):
+    frozen.move_to(NOW + timedelta(minutes=10))
+    resolved_neuro_alert(stable_patient, nurse, "urgent_mri")  # as if resolved before the rule existed
+    assert today_for(stable_patient).paused is True
+    MIGRATION_0006.record_automatic_clearances(django_apps, None)
+    assert today_for(stable_patient).paused is False
+    [automatic] = PlanResume.objects.filter(plan=plan)
+    assert automatic.by is None and automatic.at == NOW + timedelta(minutes=10)
+    frozen.move_to(NOW + timedelta(days=1))
+    resolved_neuro_alert(stable_patient, nurse, "admitted")  # a new one after: holds again
+    assert today_for(stable_patient).pause.waiting_for_clearance is True
