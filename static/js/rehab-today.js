@@ -1,6 +1,9 @@
-/* Today's exercises: a countdown timer for holds (the page works without it). */
+/* Today's exercises: focus on what was just logged (autofocus does it too), and a countdown timer for
+   holds (the page works without it). */
 (function () {
   "use strict";
+  var logged = document.querySelector("[data-focus-on-load]");
+  if (logged && document.activeElement !== logged) { logged.focus(); }
   document.querySelectorAll(".hold-timer").forEach(function (box) {
     var seconds = parseInt(box.dataset.seconds, 10);
     var button = box.querySelector(".timer-start");

@@ -105,6 +105,10 @@ def fill(route: Route, demo: Demo):
             {"pk": demo.plan.patient_id, "plan_id": demo.plan.pk},
             demo.plan.patient,
         ),
+        "rehab/patients/<int:pk>/plans/<int:plan_id>/resume/": (
+            {"pk": demo.plan.patient_id, "plan_id": demo.plan.pk},
+            demo.plan.patient,
+        ),
         "psych/library/<slug:slug>/": ({"slug": demo.module.slug}, p),
         "psych/referrals/<int:pk>/contact/": ({"pk": demo.referral.pk}, demo.referral.patient),
         "api/v1/referrals/<int:pk>/contact/": ({"pk": demo.referral.pk}, demo.referral.patient),
@@ -113,6 +117,7 @@ def fill(route: Route, demo: Demo):
         "support/<int:pk>/done/": ({"pk": demo.delivery.pk}, demo.delivery.patient),
         "api/v1/content/<int:pk>/complete/": ({"pk": demo.delivery.pk}, demo.delivery.patient),
         "api/v1/plans/<int:pk>/": ({"pk": demo.plan.pk}, demo.plan.patient),
+        "api/v1/plans/<int:pk>/resume/": ({"pk": demo.plan.pk}, demo.plan.patient),
         "api/v1/exercises/<int:pk>/": ({"pk": demo.exercise.pk}, p),
         # Lists filtered by ?patient=: the patient who has such objects in the demo.
         "api/v1/referrals/": ({}, demo.referral.patient),

@@ -86,6 +86,7 @@ MATRIX = [
     ("POST", "rehab/patients/<int:pk>/plan/", "302 403 403 403 ok 403 403 404 403", None),
     ("GET", "rehab/patients/<int:pk>/plans/<int:plan_id>/versions/<int:number>/", STAFF_ON_TEAM, "one"),
     ("POST", "rehab/patients/<int:pk>/plans/<int:plan_id>/end/", "302 403 403 403 ok 403 403 404 403", None),
+    ("POST", "rehab/patients/<int:pk>/plans/<int:plan_id>/resume/", "302 403 403 403 ok 403 ok 404 403", None),
     # Psychological support
     ("GET", "screens/", PATIENT_ONLY, None),
     ("GET", "screens/new/<str:instrument>/", PATIENT_ONLY, None),
@@ -135,6 +136,7 @@ MATRIX = [
     ("POST", "api/v1/plans/", "401 403 403 403 ok 403 403 403 403", None),
     ("POST", "api/v1/plans/check/", "401 403 403 403 ok 403 403 403 403", None),
     ("GET", "api/v1/plans/<int:pk>/", API_OWNER_OR_TEAM, "one"),
+    ("POST", "api/v1/plans/<int:pk>/resume/", "401 403 403 403 ok 403 ok 403 403", None),
     ("GET", "api/v1/today/", API_PATIENT_ONLY, None),
     ("GET", "api/v1/exercise-logs/?patient={patient}", API_OWNER_OR_TEAM, "one"),
     ("POST", "api/v1/exercise-logs/", API_PATIENT_ONLY, None),

@@ -191,7 +191,13 @@ def test_a_day_on_three_phones(live_server, browser, celery_worker_process, axe_
     expect(page.locator("main")).to_contain_text(patient.name)
     nadia.close()
 
-    # The patient's exercises resume once the team has resolved the alert.
+    # Resolved with an urgent MRI, the plan waits for clearance (issue #17) until the therapist resumes it.
+    page = maria.nav("Exercises")
+    expect(page.locator(".waiting-for-clearance")).to_contain_text("Your exercises are on hold")
+    from tracker.rehab.models import ExercisePlan
+    from tracker.rehab.services import plan_resume
+
+    plan_resume(plan=ExercisePlan.objects.get(patient=patient), user=therapist, note="MRI clear; plan checked.")
     page = maria.nav("Exercises")
     expect(page.locator(".paused")).to_have_count(0)
     expect(page.locator("main")).to_contain_text(pumps.name)

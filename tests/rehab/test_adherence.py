@@ -12,7 +12,7 @@ from tracker.audit.models import AuditLog
 from tracker.core.vocab import AlertStatus, RuleCode, Severity
 from tracker.rehab.models import ExerciseLog
 from tracker.rehab.selectors import adherence_for, adherence_for_patients
-from tracker.rehab.services import plan_end
+from tracker.rehab.services import plan_end, plan_resume
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,8 @@ def history(stable_patient, therapist, frozen):
 
     - Version 1 from Monday 2 Nov: ankle pumps every day, sit to stand Mon/Wed/Fri (10 a week).
     - Version 2 from Monday 16 Nov: heel raises every day.
-    - A neuro_deficit alert open from Thursday 5 Nov to Friday 6 Nov (both days paused).
+    - A neuro_deficit alert open from Thursday 5 Nov to Friday 6 Nov, resolved with an urgent MRI at 16:00 and the
+      plan resumed by the therapist at 17:00 (both days paused).
     """
     patient = stable_patient
     frozen.move_to(at(TWO_WEEKS_AGO, 8))
@@ -63,6 +64,7 @@ def history(stable_patient, therapist, frozen):
         outcome="urgent_mri",
     )
     Alert.objects.filter(pk=alert.pk).update(created_at=at(TWO_WEEKS_AGO + timedelta(days=3), 9))
+    plan_resume(plan=v1.plan, user=therapist, note="MRI clear", now=at(TWO_WEEKS_AGO + timedelta(days=4), 17))
     pumps = v1.items.get(exercise__slug="ankle-pumps")
     sit = v1.items.get(exercise__slug="sit-to-stand")
     heel = v2.items.get()
@@ -114,8 +116,8 @@ def test_a_pause_still_open_covers_every_day_since_it_started(history, frozen):
 
 
 def test_many_patients_cost_the_same_queries(history, django_assert_num_queries, other_patient):
-    # plans, versions, items, neuro alerts, completed logs
-    with django_assert_num_queries(5):
+    # plans, versions, items, clearances (plan resumes), neuro alerts, completed logs
+    with django_assert_num_queries(6):
         result = adherence_for_patients([history.pk, other_patient.pk], today=WEDNESDAY, weeks=4)
     assert [w.prescribed for w in result[other_patient.pk]] == [0, 0, 0, 0]
     assert result[history.pk][-1].prescribed == 3
@@ -148,3 +150,38 @@ def test_a_pause_counts_from_when_the_patient_reported_it_even_if_the_alert_came
         reported_at=at(MONDAY, 7),
     )
     assert adherence_for(history, today=WEDNESDAY, weeks=1)[0].prescribed == 0
+
+
+def test_days_a_plan_waits_for_clearance_do_not_count_until_it_is_resumed(history, therapist, frozen):
+    # Resolved with "admitted" on Monday 10:00: waits for clearance until resumed on Tuesday at 9:00 (the day
+    # it is resumed counts as paused, as the day an alert is resolved does).
+    Alert.objects.create(
+        patient=history,
+        rule=RuleCode.NEURO_DEFICIT,
+        severity=Severity.EMERGENCY,
+        summary="x",
+        reported_at=at(MONDAY - timedelta(days=1), 9),
+        status=AlertStatus.RESOLVED,
+        resolved_at=at(MONDAY, 10),
+        outcome="admitted",
+    )
+    Alert.objects.filter(outcome="admitted").update(created_at=at(MONDAY - timedelta(days=1), 9))
+    assert adherence_for(history, today=WEDNESDAY, weeks=1)[0].prescribed == 0  # still waiting: nothing due
+    resumed = at(MONDAY + timedelta(days=1), 9)
+    plan_resume(plan=history.exercise_plans.get(), user=therapist, note="Home again, plan checked", now=resumed)
+    assert adherence_for(history, today=WEDNESDAY, weeks=1)[0].prescribed == 1  # Wednesday only
+
+
+def test_a_false_alarm_does_not_hold_the_plan_in_adherence(history, frozen):
+    Alert.objects.create(
+        patient=history,
+        rule=RuleCode.NEURO_DEFICIT,
+        severity=Severity.EMERGENCY,
+        summary="x",
+        reported_at=at(MONDAY, 9),
+        status=AlertStatus.RESOLVED,
+        resolved_at=at(MONDAY, 10),
+        outcome="no_action_needed",
+    )
+    Alert.objects.filter(outcome="no_action_needed").update(created_at=at(MONDAY, 9))
+    assert adherence_for(history, today=WEDNESDAY, weeks=1)[0].prescribed == 2  # Tuesday and Wednesday

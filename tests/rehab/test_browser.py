@@ -72,7 +72,9 @@ def test_a_therapist_is_stopped_by_a_conflict_then_the_patient_logs_an_exercise_
     assert box["height"] >= 44, "touch target at least 44px high"
     target.click()
 
-    expect(phone.locator(".messages")).to_contain_text("Saved. Well done.")
+    # Issue #17: the answer is first in the card just used, focused (was a message at the top of the page).
+    expect(card.locator("#log-result")).to_contain_text("Saved. Well done.")
+    expect(card.locator("#log-result")).to_be_focused()
     expect(phone.locator(".progress-line")).to_contain_text("1 of 1 done")
     log = ExerciseLog.objects.get()
     assert (log.patient, log.plan_item, log.completed, log.pain_before, log.pain_during, log.difficulty) == (

@@ -320,7 +320,8 @@ def test_logging_from_the_page(web_as, plan, stable_patient):
     client = web_as(stable_patient.user)
     response = client.post("/exercises/log/", log_form(item, note=""))
     assert response.status_code == 302
-    assert response["Location"] == f"/exercises/today/#item-{item.pk}"
+    # Issue #17: to the answer, first in the card (was #item-<pk>, the card itself).
+    assert response["Location"] == "/exercises/today/#log-result"
     log = ExerciseLog.objects.get()
     assert (log.plan_item, log.completed, log.pain_during, log.difficulty) == (item, True, 2, "easy")
     html = client.get("/exercises/today/").content.decode()
@@ -410,3 +411,30 @@ def test_the_library_pages(web_as, therapist, django_assert_max_num_queries):
         html = client.get("/rehab/library/").content.decode()
     assert ex("bridging").name in html and "extension" in html
     assert web_as(therapist).get(f"/rehab/library/{ex('bridging').pk}/").status_code == 200
+
+
+def test_a_high_pain_log_answers_first_in_the_card_used_with_focus_and_an_alert_role(web_as, plan, stable_patient):
+    item = plan.current_version.items.get(exercise__slug="ankle-pumps")
+    client = web_as(stable_patient.user)
+    response = client.post("/exercises/log/", log_form(item, pain_before="2", pain_during="8"))
+    assert response["Location"] == "/exercises/today/#log-result"
+    html = client.get("/exercises/today/").content.decode()
+    card = html[html.index(f'id="item-{item.pk}"') :]
+    # The warning opens the card (before the exercise's name and its "done" badge), focused and announced.
+    assert card.index('id="log-result"') < card.index(f'id="item-{item.pk}-name"')
+    result = card[card.index('id="log-result"') : card.index("</div>")]
+    assert 'role="alert"' in result and 'tabindex="-1"' in result and "autofocus" in result
+    assert "more pain than we would like" in result and 'href="tel:' in result
+    assert 'class="messages"' not in html  # not also far above, at the top of the page
+    # Shown once: the next visit is the plain page.
+    assert 'id="log-result"' not in client.get("/exercises/today/").content.decode()
+
+
+def test_a_comfortable_log_says_well_done_in_the_card_as_a_status(web_as, plan, stable_patient):
+    item = plan.current_version.items.get(exercise__slug="ankle-pumps")
+    client = web_as(stable_patient.user)
+    client.post("/exercises/log/", log_form(item))
+    html = client.get("/exercises/today/").content.decode()
+    card = html[html.index(f'id="item-{item.pk}"') :]
+    result = card[card.index('id="log-result"') : card.index("</div>")]
+    assert 'role="status"' in result and "Saved. Well done." in result and "tel:" not in result

@@ -11,13 +11,14 @@ from django.utils import timezone
 from tests.factories import PatientFactory
 from tests.rehab.conftest import NOW, prescribe, set_precautions, spec
 from tracker.alerts.models import Alert
+from tracker.alerts.services import alert_resolve
 from tracker.core.jobs import run_job
 from tracker.core.vocab import AlertStatus, RuleCode, Severity
 from tracker.notifications.models import Notification, NotificationStatus
 from tracker.notifications.tasks import send_notifications
 from tracker.rehab.jobs import exercise_reminders
 from tracker.rehab.models import ExerciseLog, ExercisePlan
-from tracker.rehab.services import plan_end, reminders_send
+from tracker.rehab.services import pause_notices_send, plan_end, plan_resume, reminders_send
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_it_comes_again_on_the_next_exercise_day_but_not_on_rest_days(plan, stab
     assert reminders(stable_patient).count() == 3
 
 
-def test_no_reminder_while_paused_and_one_after_the_alert_is_resolved(plan, stable_patient, frozen):
+def test_no_reminder_while_paused_and_one_after_the_alert_is_resolved_as_a_false_alarm(plan, stable_patient, frozen):
     alert = Alert.objects.create(
         patient=stable_patient,
         rule=RuleCode.NEURO_DEFICIT,
@@ -69,9 +70,87 @@ def test_no_reminder_while_paused_and_one_after_the_alert_is_resolved(plan, stab
     )
     frozen.move_to(WED_1005)
     assert reminders_send(now=timezone.now()) == 0
-    Alert.objects.filter(pk=alert.pk).update(status=AlertStatus.RESOLVED, resolved_at=timezone.now(), outcome="advised")
+    # Issue #17: only no_action_needed lets the plan resume at once (was "advised").
+    Alert.objects.filter(pk=alert.pk).update(
+        status=AlertStatus.RESOLVED, resolved_at=timezone.now(), outcome="no_action_needed"
+    )
     frozen.move_to(WED_1005 + timedelta(hours=2))
     assert reminders_send(now=timezone.now()) == 1
+
+
+@pytest.mark.parametrize("outcome", ["urgent_mri", "advised", "admitted"])
+def test_no_reminder_while_the_plan_waits_for_clearance_and_one_after_it_is_resumed(
+    plan, stable_patient, therapist, frozen, outcome
+):
+    Alert.objects.create(
+        patient=stable_patient,
+        rule=RuleCode.NEURO_DEFICIT,
+        severity=Severity.EMERGENCY,
+        summary="New weakness",
+        reported_at=timezone.now(),
+        status=AlertStatus.RESOLVED,
+        resolved_at=NOW + timedelta(minutes=30),
+        outcome=outcome,
+    )
+    frozen.move_to(WED_1005)
+    assert exercise_reminders(now=timezone.now()).startswith("no exercise reminders due")
+    assert not reminders(stable_patient).exists()
+    frozen.move_to(WED_1005 + timedelta(days=2))  # Friday, an exercise day: still waiting
+    assert reminders_send(now=timezone.now()) == 0
+    plan_resume(plan=plan, user=therapist, note="MRI: no cord compression; plan checked")
+    frozen.move_to(WED_1005 + timedelta(days=2, minutes=5))
+    assert reminders_send(now=timezone.now()) == 1
+
+
+def notices(patient, channel="in_app"):
+    return Notification.objects.filter(kind="exercise_plan_notice", channel=channel, recipient=patient.user)
+
+
+def test_the_job_tells_the_patient_when_the_plan_pauses_and_when_it_resumes(
+    plan, stable_patient, therapist, nurse, frozen
+):
+    alert = Alert.objects.create(
+        patient=stable_patient,
+        rule=RuleCode.NEURO_DEFICIT,
+        severity=Severity.EMERGENCY,
+        summary="New weakness",
+        reported_at=timezone.now(),
+    )
+    frozen.move_to(WED_0959)
+    assert exercise_reminders(now=timezone.now()) == "no exercise reminders due; 1 pause and 0 resume notice(s)"
+    [paused] = notices(stable_patient)
+    assert "on hold" in paused.body and paused.link == "/exercises/today/"
+    assert exercise_reminders(now=timezone.now()) == "no exercise reminders due"  # told once
+    # Resolved with an urgent MRI: still on hold, nothing new to say; no reminder at 10:00.
+    alert_resolve(alert=alert, user=nurse, outcome="urgent_mri", note="MRI booked for tomorrow")
+    frozen.move_to(WED_1005)
+    assert exercise_reminders(now=timezone.now()) == "no exercise reminders due"
+    assert notices(stable_patient).count() == 1
+    # The therapist resumes it: the patient is told at once (not by the job), then reminded.
+    plan_resume(plan=plan, user=therapist, note="MRI clear; plan checked")
+    resumed = notices(stable_patient).exclude(pk=paused.pk).get()
+    assert "start your exercises again" in resumed.body
+    assert exercise_reminders(now=timezone.now()) == "1 exercise reminder(s) sent"
+    # Neutral e-mails: one per notice, saying nothing about health.
+    emails = notices(stable_patient, channel="email")
+    assert emails.count() == 2
+    assert {e.subject for e in emails} == {"A message from Spine Tracker"}
+    assert all(e.link == "/" for e in emails)
+
+
+def test_a_false_alarm_resumes_the_plan_and_the_job_says_so(plan, stable_patient, nurse, frozen):
+    alert = Alert.objects.create(
+        patient=stable_patient,
+        rule=RuleCode.NEURO_DEFICIT,
+        severity=Severity.EMERGENCY,
+        summary="New weakness",
+        reported_at=timezone.now(),
+    )
+    pause_notices_send(now=timezone.now())
+    alert_resolve(alert=alert, user=nurse, outcome="no_action_needed", note="Cramp, resolved")
+    assert pause_notices_send(now=timezone.now()) == {"paused": 0, "resumed": 1}
+    assert pause_notices_send(now=timezone.now()) == {"paused": 0, "resumed": 0}
+    assert [n.body.startswith("Good news") for n in notices(stable_patient).order_by("pk")] == [False, True]
 
 
 def test_no_reminder_once_the_patient_has_logged_today(plan, stable_patient, frozen):

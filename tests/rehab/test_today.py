@@ -81,6 +81,7 @@ def test_no_plan_means_no_exercises(api_as, patient, frozen):
     assert data == {
         "date": "2026-11-18",
         "paused": False,
+        "waiting_for_clearance": False,  # added by issue #17
         "reason": None,
         "call": None,
         "plan": None,
@@ -133,11 +134,14 @@ def test_an_open_neuro_alert_pauses_the_plan_with_why_and_whom_to_call(api_as, p
     assert "log-form" not in html
 
 
-def test_the_plan_stays_paused_when_acknowledged_and_resumes_when_resolved(api_as, plan, stable_patient, nurse):
+def test_the_plan_stays_paused_when_acknowledged_and_resumes_when_resolved_as_a_false_alarm(
+    api_as, plan, stable_patient, nurse
+):
     alert = neuro_alert(stable_patient)
     alert_acknowledge(alert=alert, user=nurse)
     assert api_as(stable_patient.user).get(TODAY_URL).json()["paused"] is True
-    alert_resolve(alert=alert, user=nurse, outcome="urgent_mri", note="MRI clear, weakness from a trapped nerve")
+    # Issue #17: only no_action_needed resumes the plan at once (urgent_mri now holds it: test_clearance.py).
+    alert_resolve(alert=alert, user=nurse, outcome="no_action_needed", note="Cramp after a long walk, gone now")
     data = api_as(stable_patient.user).get(TODAY_URL).json()
     assert data["paused"] is False
     assert len(data["exercises"]) == 2

@@ -157,3 +157,18 @@ class ReminderForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Leave empty for no reminders."),
     )
+
+
+class ResumeForm(forms.Form):
+    """A therapist or physician clears a plan that waits for clearance (CLINICAL.md section 4)."""
+
+    note = forms.CharField(
+        label=_("What you checked"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "note-help"}),
+        help_text=_("For example: MRI showed no cord compression; plan checked against the new precautions."),
+        error_messages={
+            "required": _("Say what you checked before resuming the exercises."),
+            "max_length": _("Keep it to 1000 characters or fewer."),
+        },
+    )

@@ -258,6 +258,16 @@ class ExercisePlan(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The latest clearance (CLINICAL.md section 4): a neuro_deficit alert resolved with an outcome other than
+    # no_action_needed after max(created_at, resumed_at) holds the plan until a therapist or physician resumes
+    # it. Every clearance is also a PlanResume row (the history adherence needs).
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resume_note = models.TextField(_("what was checked"), blank=True, validators=[MaxLengthValidator(1000)])
+    # The patient has been told the plan is paused and not yet told it resumed (the notices job's marker).
+    pause_told = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -269,6 +279,9 @@ class ExercisePlan(models.Model):
             models.CheckConstraint(condition=Q(status__in=PlanStatus.values), name="exercise_plan_status_valid"),
             models.CheckConstraint(
                 condition=Q(status="active") | Q(ended_at__isnull=False), name="ended_exercise_plan_has_end_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_by__isnull=True) | Q(resumed_at__isnull=False), name="resumed_plan_has_time"
             ),
         ]
         indexes = [
@@ -285,6 +298,29 @@ class ExercisePlan(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == PlanStatus.ACTIVE
+
+    @property
+    def cleared_at(self):
+        """Resolutions after this moment hold the plan: its latest clearance, or its creation."""
+        return self.resumed_at or self.created_at
+
+
+class PlanResume(models.Model):
+    """A clearance of a held plan: who resumed it, when, and what they checked (also set before this
+    existed, by a data migration, for plans that a resolution un-paused at once)."""
+
+    plan = models.ForeignKey(ExercisePlan, on_delete=models.CASCADE, related_name="resumes")
+    at = models.DateTimeField(_("resumed at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("what was checked"), blank=True, validators=[MaxLengthValidator(1000)])
+
+    class Meta:
+        ordering = ["plan", "at", "id"]
+        verbose_name = _("plan resumed")
+        indexes = [models.Index(fields=["plan", "at"], name="plan_resume_plan_at")]
+
+    def __str__(self) -> str:
+        return f"Plan #{self.plan_id} resumed at {self.at:%Y-%m-%d %H:%M}"
 
 
 class PlanVersion(models.Model):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -303,3 +303,23 @@ def days_touched(start: date, end: date) -> set[date]:
         days.add(day)
         day += timedelta(days=1)
     return days
+
+
+def held_spans(
+    *, resolutions: Iterable[datetime], created_at: datetime, ended_at: datetime | None, resumes: Iterable[datetime]
+) -> list[tuple[datetime, datetime | None]]:
+    """When one plan waited for clearance (CLINICAL.md section 4): from each resolution of a neuro_deficit
+    alert with an outcome that holds the plan (made while the plan was active) until the first clearance at
+    or after it; None as the end while it still waits. Overlapping holds are merged."""
+    resumes = sorted(resumes)
+    spans: list[tuple[datetime, datetime | None]] = []
+    for start in sorted(resolutions):
+        if start <= created_at or (ended_at is not None and start >= ended_at):
+            continue
+        end = next((at for at in resumes if at >= start), ended_at)
+        if spans and (spans[-1][1] is None or spans[-1][1] >= start):
+            previous_end = spans[-1][1]
+            spans[-1] = (spans[-1][0], None if previous_end is None or end is None else max(previous_end, end))
+        else:
+            spans.append((start, end))
+    return spans

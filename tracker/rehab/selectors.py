@@ -2,7 +2,9 @@
 
 - The library: :func:`library`, :func:`exercise_choices`.
 - A patient's plan: :func:`active_plan`, :func:`plans_of`, :func:`version_detail`.
-- The patient's day: :func:`neuro_pause`, :func:`today_for`, :func:`support_content` (the psych app's).
+- The patient's day: :func:`plan_pause`, :func:`today_for`, :func:`support_content` (the psych app's).
+- Paused and held plans, set-based: :func:`neuro_alert_open`, :func:`waiting_for_clearance` (SQL conditions
+  on an outer ExercisePlan row), :func:`holding_resolutions`.
 - Adherence and pain: :func:`adherence_for_patients` (a fixed number of queries for any number of
   patients), :func:`adherence_for`, :func:`exercise_pain_points`.
 """
@@ -14,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
-from django.db.models import Prefetch, QuerySet
+from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +25,7 @@ from django.utils.translation import gettext as _
 from tracker.accounts.models import PatientProfile
 from tracker.alerts.models import ACTIVE_STATUSES, Alert
 from tracker.alerts.selectors import active_alert
-from tracker.core.vocab import RuleCode
+from tracker.core.vocab import AlertStatus, Outcome, RuleCode
 from tracker.rehab import rules
 from tracker.rehab.models import (
     BodyRegion,
@@ -30,6 +33,7 @@ from tracker.rehab.models import (
     ExerciseLog,
     ExercisePlan,
     PlanItem,
+    PlanResume,
     PlanStatus,
     PlanTemplate,
     PlanVersion,
@@ -93,7 +97,7 @@ def plans_of(patient_ids: Iterable[int]) -> QuerySet[ExercisePlan]:
     versions = PlanVersion.objects.select_related("created_by", "template").prefetch_related(_items_prefetch())
     return (
         ExercisePlan.objects.filter(patient_id__in=list(patient_ids))
-        .select_related("created_by", "ended_by", "current_version")
+        .select_related("created_by", "ended_by", "resumed_by", "current_version")
         .prefetch_related(Prefetch("versions", queryset=versions.order_by("-number")))
         .order_by("-created_at", "-id")
     )
@@ -119,13 +123,43 @@ def version_detail(plan: ExercisePlan, number: int) -> PlanVersion | None:
 # ------------------------------------------------------------------------------------------------
 
 
+def holding_resolutions() -> QuerySet[Alert]:
+    """Resolved neuro_deficit alerts whose outcome does not by itself make exercise safe again: every
+    outcome but no_action_needed (CLINICAL.md section 4)."""
+    return Alert.objects.filter(rule=RuleCode.NEURO_DEFICIT, status=AlertStatus.RESOLVED).exclude(
+        outcome=Outcome.NO_ACTION_NEEDED
+    )
+
+
+def neuro_alert_open() -> Exists:
+    """SQL condition on an outer row with a patient_id: an unresolved neuro_deficit alert pauses the plan."""
+    return Exists(
+        Alert.objects.filter(patient_id=OuterRef("patient_id"), rule=RuleCode.NEURO_DEFICIT, status__in=ACTIVE_STATUSES)
+    )
+
+
+def waiting_for_clearance() -> Exists:
+    """SQL condition on an outer ExercisePlan row: a holding resolution since the plan was created or last
+    cleared, so it stays paused until a therapist or physician resumes it."""
+    cleared_at = Coalesce(OuterRef("resumed_at"), OuterRef("created_at"), output_field=DateTimeField())
+    return Exists(holding_resolutions().filter(patient_id=OuterRef("patient_id"), resolved_at__gt=cleared_at))
+
+
+def paused_q() -> Q:
+    """Active plans that are paused for either reason (an open alert, or waiting for clearance)."""
+    return Q(neuro_alert_open()) | Q(waiting_for_clearance())
+
+
 @dataclass(frozen=True)
 class Pause:
-    """The plan is paused: an unresolved neuro_deficit alert. What to tell the patient."""
+    """Why the plan is paused, and what to tell the patient: an unresolved neuro_deficit alert, or (with
+    `waiting_for_clearance`) such an alert resolved with an outcome that needs a clinician to resume the plan."""
 
     since: datetime
     reason: str
     call: str
+    alert: Alert | None = None
+    waiting_for_clearance: bool = False
 
 
 def pause_reason() -> str:
@@ -136,12 +170,36 @@ def pause_reason() -> str:
     )
 
 
-def neuro_pause(patient: PatientProfile) -> Pause | None:
-    """The pause while the patient has an unresolved (open or acknowledged) neuro_deficit alert."""
+def hold_reason() -> str:
+    return _(
+        "Your exercises are on hold while your care team follows up the change in your nerves you told us "
+        "about (for example with a scan or an appointment). Your therapist or doctor will check your exercises "
+        "are still safe for you before you start again. Please do not do them until then: we will send you a "
+        "message when you can."
+    )
+
+
+def plan_pause(patient: PatientProfile, plan: ExercisePlan | None) -> Pause | None:
+    """The pause while the patient has an unresolved (open or acknowledged) neuro_deficit alert, or, for an
+    active plan, while it waits for clearance after one was resolved (two queries at most)."""
     alert = active_alert(patient, RuleCode.NEURO_DEFICIT)
-    if alert is None:
+    call = patient.effective_emergency_number
+    if alert is not None:
+        return Pause(since=alert.created_at, reason=pause_reason(), call=call, alert=alert)
+    if plan is None or not plan.is_active:
         return None
-    return Pause(since=alert.created_at, reason=pause_reason(), call=patient.effective_emergency_number)
+    resolution = (
+        holding_resolutions()
+        .filter(patient=patient, resolved_at__gt=plan.cleared_at)
+        .select_related("resolved_by")
+        .order_by("-resolved_at", "-id")
+        .first()
+    )
+    if resolution is None:
+        return None
+    return Pause(
+        since=resolution.resolved_at, reason=hold_reason(), call=call, alert=resolution, waiting_for_clearance=True
+    )
 
 
 @dataclass
@@ -187,14 +245,15 @@ def _spans(plan: ExercisePlan) -> list[rules.VersionSpan]:
 
 def today_for(patient: PatientProfile, *, today: date | None = None) -> Today:
     """Today's exercises (the version in effect today, items scheduled today), what is already logged,
-    items on hold because precautions changed since they were prescribed, and the neuro pause."""
+    items on hold because precautions changed since they were prescribed, and the neuro pause (an open
+    alert, or waiting for clearance after one was resolved)."""
     today = today or timezone.localdate()
-    pause = neuro_pause(patient)
     plan = (
         ExercisePlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
         .prefetch_related(Prefetch("versions", queryset=PlanVersion.objects.prefetch_related(_items_prefetch())))
         .first()
     )
+    pause = plan_pause(patient, plan)
     if plan is None:
         return Today(day=today, plan=None, version=None, items=[], pause=pause)
     spans = _spans(plan)
@@ -281,21 +340,45 @@ def _local_day(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def paused_days(patient_ids: Sequence[int], *, first_day: date, last_day: date) -> dict[int, set[date]]:
-    """{patient_id: days on which a neuro_deficit alert was unresolved at any time, counted from when the
-    patient reported what raised it} in one query."""
+def paused_days(
+    patient_ids: Sequence[int],
+    *,
+    first_day: date,
+    last_day: date,
+    plans: dict[int, list[ExercisePlan]] | None = None,
+) -> dict[int, set[date]]:
+    """{patient_id: days on which the plan was paused} in one query: days a neuro_deficit alert was
+    unresolved at any time (counted from when the patient reported what raised it) and, for the `plans`
+    given (with their `resumes` prefetched), days a plan waited for clearance after such an alert was resolved."""
     start = timezone.make_aware(datetime.combine(first_day, time.min))
+    # Older resolutions that hold a plan may still hold it inside the period.
     alerts = Alert.objects.filter(patient_id__in=patient_ids, rule=RuleCode.NEURO_DEFICIT).exclude(
-        resolved_at__lt=start
+        resolved_at__lt=start, outcome=Outcome.NO_ACTION_NEEDED
     )
     result: dict[int, set[date]] = {pk: set() for pk in patient_ids}
-    for patient_id, created_at, reported_at, resolved_at, status in alerts.values_list(
-        "patient_id", "created_at", "reported_at", "resolved_at", "status"
+    holding: dict[int, list[datetime]] = {pk: [] for pk in patient_ids}
+    for patient_id, created_at, reported_at, resolved_at, status, outcome in alerts.values_list(
+        "patient_id", "created_at", "reported_at", "resolved_at", "status", "outcome"
     ):
+        if status == AlertStatus.RESOLVED and resolved_at is not None and outcome != Outcome.NO_ACTION_NEEDED:
+            holding[patient_id].append(resolved_at)
         end = last_day if status in ACTIVE_STATUSES or resolved_at is None else _local_day(resolved_at)
         # From when the patient reported it (an alert raised late, after a broker outage, still covers it).
         begin = max(_local_day(min(created_at, reported_at)), first_day)
         result[patient_id] |= rules.days_touched(begin, min(end, last_day))
+    for patient_id, theirs in (plans or {}).items():
+        if not holding.get(patient_id):
+            continue
+        for plan in theirs:
+            spans = rules.held_spans(
+                resolutions=holding[patient_id],
+                created_at=plan.created_at,
+                ended_at=plan.ended_at,
+                resumes=[resume.at for resume in plan.resumes.all()],
+            )
+            for begin, end in spans:
+                end_day = last_day if end is None else min(_local_day(end), last_day)
+                result[patient_id] |= rules.days_touched(max(_local_day(begin), first_day), end_day)
     return result
 
 
@@ -322,8 +405,8 @@ def _history(plan: ExercisePlan) -> rules.PlanHistory:
 def adherence_for_patients(
     patient_ids: Sequence[int], *, today: date, weeks: int = 8
 ) -> dict[int, list[rules.WeekAdherence]]:
-    """Weekly adherence (oldest week first, the current week last) for each patient, in 5 queries:
-    plans, versions, items, neuro_deficit alerts, completed logs."""
+    """Weekly adherence (oldest week first, the current week last) for each patient, in 6 queries:
+    plans, versions, items, clearances (plan resumes), neuro_deficit alerts, completed logs."""
     patient_ids = list(patient_ids)
     first_day = rules.week_start(today) - timedelta(weeks=weeks - 1)
     plans: dict[int, list[ExercisePlan]] = {pk: [] for pk in patient_ids}
@@ -331,10 +414,10 @@ def adherence_for_patients(
         Prefetch("items", queryset=PlanItem.objects.only("id", "version_id", "days_mask"))
     )
     for plan in ExercisePlan.objects.filter(patient_id__in=patient_ids).prefetch_related(
-        Prefetch("versions", queryset=versions)
+        Prefetch("versions", queryset=versions), Prefetch("resumes", queryset=PlanResume.objects.only("plan_id", "at"))
     ):
         plans[plan.patient_id].append(plan)
-    paused = paused_days(patient_ids, first_day=first_day, last_day=today)
+    paused = paused_days(patient_ids, first_day=first_day, last_day=today, plans=plans)
     done = completed_sessions(patient_ids, first_day=first_day, last_day=today)
     return {
         pk: rules.weekly_adherence(

@@ -1,5 +1,5 @@
-"""Writes for rehabilitation: saving plans (with the safety check), ending them, logging exercise,
-and the exercise reminders job."""
+"""Writes for rehabilitation: saving plans (with the safety check), ending them, resuming a plan that
+waits for clearance, logging exercise, and the exercise reminders and pause notices jobs."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from tracker.accounts.models import PatientProfile, User
 from tracker.alerts.evaluation import submission_saved
-from tracker.alerts.models import ACTIVE_STATUSES, Alert
+from tracker.alerts.models import Alert
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
 from tracker.core.vocab import Role, RuleCode
 from tracker.notifications.models import Notification, NotificationStatus
 from tracker.notifications.services import notifications_send_after_commit
-from tracker.rehab import rules
+from tracker.rehab import rules, selectors
 from tracker.rehab.evaluation import exercise_log_findings
 from tracker.rehab.models import (
     DEFAULT_REMINDER_TIME,
@@ -30,6 +30,7 @@ from tracker.rehab.models import (
     ExerciseLog,
     ExercisePlan,
     PlanItem,
+    PlanResume,
     PlanStatus,
     PlanTemplate,
     PlanVersion,
@@ -237,6 +238,144 @@ def plan_set_reminder(*, plan: ExercisePlan, reminder_time: time | None) -> Exer
 
 
 # ------------------------------------------------------------------------------------------------
+# Clearance: resuming a plan held after a neuro_deficit alert was resolved
+# ------------------------------------------------------------------------------------------------
+
+RESUME_ROLES = (Role.THERAPIST, Role.PHYSICIAN)
+MAX_RESUME_NOTE = 1000
+
+
+class PlanNotHeld(Exception):
+    """The plan does not wait for clearance; ``message`` says why, for the clinician."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def plan_resume(*, plan: ExercisePlan, user: User, note: str, now: datetime | None = None) -> ExercisePlan:
+    """Clear a plan that waits for clearance (CLINICAL.md section 4): a therapist or physician on the care team
+    (the caller checks the team) has checked it against the new situation. Records who, when and what they
+    checked, audits it, and tells the patient they can start again.
+
+    Raises PermissionError for other roles, ValueError for a missing or too long note, and
+    :class:`PlanNotHeld` when the plan has ended, is still paused by an unresolved alert, or is not held.
+    """
+    if user.role not in RESUME_ROLES:
+        raise PermissionError("only therapists and physicians resume exercise plans")
+    note = (note or "").strip()
+    if not note:
+        raise ValueError("a note is required")
+    if len(note) > MAX_RESUME_NOTE:
+        raise ValueError(f"the note is longer than {MAX_RESUME_NOTE} characters")
+    # The lock plan_save and plan_end take: one clearance at a time, and not on a plan ending at this moment.
+    patient = PatientProfile.objects.select_for_update().select_related("user").get(pk=plan.patient_id)
+    plan = ExercisePlan.objects.get(pk=plan.pk)
+    if not plan.is_active:
+        raise PlanNotHeld(_("This plan has ended, so there is nothing to resume."))
+    pause = selectors.plan_pause(patient, plan)
+    if pause is None:
+        raise PlanNotHeld(
+            _("This plan is not on hold: no neurological alert has been resolved since it was last cleared.")
+        )
+    if not pause.waiting_for_clearance:
+        raise PlanNotHeld(
+            _(
+                "This plan is paused by an unresolved alert for new or worse neurological symptoms. It can be "
+                "resumed once that alert is resolved."
+            )
+        )
+    now = now or timezone.now()
+    PlanResume.objects.create(plan=plan, at=now, by=user, note=note)
+    plan.resumed_at, plan.resumed_by, plan.resume_note = now, user, note
+    plan.save(update_fields=["resumed_at", "resumed_by", "resume_note"])
+    audit_log(
+        actor=user,
+        action=AuditAction.UPDATE,
+        patient=patient,
+        target=f"exercise plan {plan.pk}",
+        detail=f"resumed after alert {pause.alert.pk} ({pause.alert.outcome})",
+    )
+    if plan.pause_told:
+        _notices_send([(plan.pk, patient.user_id, pause.alert.pk)], event=RESUMED, now=now)
+        ExercisePlan.objects.filter(pk=plan.pk).update(pause_told=False)
+        plan.pause_told = False
+    return plan
+
+
+# ------------------------------------------------------------------------------------------------
+# Pause notices: the patient is told when the plan pauses and when it resumes
+# ------------------------------------------------------------------------------------------------
+
+PAUSED, RESUMED = "paused", "resumed"
+NOTICE_KIND = "exercise_plan_notice"
+
+
+def _notice_body(event: str) -> str:
+    if event == PAUSED:
+        return _(
+            "Your exercises are on hold for now, after what you told us about your nerves. Please do not do "
+            "them until your care team tells you it is safe. Open your exercises to see why and whom to call."
+        )
+    return _("Good news: your care team has checked your exercise plan, and you can start your exercises again.")
+
+
+def _notices_send(rows: list[tuple[int, int, int | None]], *, event: str, now: datetime) -> int:
+    """One in-app notice and one e-mail (a neutral subject; it says only that something is waiting) per
+    (plan id, patient's user id, id of the neuro_deficit alert behind it); sent once per plan, alert and
+    event, however often this runs. Returns how many were new."""
+    if not rows:
+        return 0
+    subject = _("A message from %(site)s") % {"site": settings.TRACKER_SITE_NAME}
+    link = reverse("rehab:today")
+    keys = {plan_id: f"exercise-{event}:{plan_id}:{alert_id}" for plan_id, _user, alert_id in rows}
+    notices = []
+    for plan_id, user_id, _alert in rows:
+        common = {"recipient_id": user_id, "kind": NOTICE_KIND, "subject": subject, "dedupe_key": keys[plan_id]}
+        body = _notice_body(event)
+        notices.append(
+            Notification(channel="in_app", body=body, link=link, status=NotificationStatus.SENT, sent_at=now, **common)
+        )
+        notices.append(Notification(channel="email", link="/", **common))
+    before = Notification.objects.filter(dedupe_key__in=list(keys.values()), channel="in_app").count()
+    Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    sent = Notification.objects.filter(dedupe_key__in=list(keys.values()), channel="in_app").count() - before
+    email_ids = Notification.objects.filter(
+        dedupe_key__in=list(keys.values()), channel="email", status=NotificationStatus.PENDING
+    ).values_list("pk", flat=True)
+    notifications_send_after_commit(list(email_ids))
+    return sent
+
+
+def _latest_neuro_alert() -> Subquery:
+    return Subquery(
+        Alert.objects.filter(patient_id=OuterRef("patient_id"), rule=RuleCode.NEURO_DEFICIT)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+
+
+def pause_notices_send(*, now: datetime) -> dict[str, int]:
+    """Tell patients whose active plan has paused since they were last told (an unresolved neuro_deficit
+    alert, or waiting for clearance), and those whose plan has resumed (an alert resolved as a false alarm,
+    or a clearance the resume did not announce itself). Set-based: two candidate queries, then per event
+    four queries for the notices and one conditional update of the marker."""
+    paused_now = selectors.paused_q()
+    active = ExercisePlan.objects.filter(status=PlanStatus.ACTIVE).annotate(alert_id=_latest_neuro_alert())
+    counts = {}
+    for event, candidates, told in (
+        (PAUSED, active.filter(paused_now, pause_told=False), True),
+        (RESUMED, active.filter(~paused_now, pause_told=True), False),
+    ):
+        rows = list(candidates.values_list("pk", "patient__user_id", "alert_id"))
+        with transaction.atomic():
+            counts[event] = _notices_send(rows, event=event, now=now)
+            ExercisePlan.objects.filter(pk__in=[pk for pk, _u, _a in rows], pause_told=not told).update(pause_told=told)
+    return counts
+
+
+# ------------------------------------------------------------------------------------------------
 # Exercise logs
 # ------------------------------------------------------------------------------------------------
 
@@ -319,7 +458,7 @@ REMINDER_CHUNK = 500
 def reminder_candidates(*, now: datetime):
     """Active plans to remind now: local time past the chosen time, today is an exercise day of the
     version in effect, not reminded today, nothing logged yet today, and not paused (no unresolved
-    neuro_deficit alert). One query; ids only."""
+    neuro_deficit alert, not waiting for clearance). One query; ids only."""
     local = timezone.localtime(now)
     today = local.date()
     in_effect = _version_in_effect_sql(today)
@@ -328,16 +467,13 @@ def reminder_candidates(*, now: datetime):
         version_id=OuterRef("version_in_effect"),
         today_bit__gt=0,
     )
-    paused = Alert.objects.filter(
-        patient_id=OuterRef("patient_id"), rule=RuleCode.NEURO_DEFICIT, status__in=ACTIVE_STATUSES
-    )
     logged_today = ExerciseLog.objects.filter(patient_id=OuterRef("patient_id"), performed_on=today)
     return (
         ExercisePlan.objects.filter(status=PlanStatus.ACTIVE, reminder_time__isnull=False)
         .filter(reminder_time__lte=local.time().replace(microsecond=0))
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
         .alias(version_in_effect=Subquery(in_effect))
-        .filter(Exists(due_today), ~Exists(paused), ~Exists(logged_today))
+        .filter(Exists(due_today), ~selectors.paused_q(), ~Exists(logged_today))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

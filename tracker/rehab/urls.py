@@ -21,4 +21,5 @@ urlpatterns = [
         name="version_detail",
     ),
     path("rehab/patients/<int:pk>/plans/<int:plan_id>/end/", views.plan_end, name="plan_end"),
+    path("rehab/patients/<int:pk>/plans/<int:plan_id>/resume/", views.plan_resume, name="plan_resume"),
 ]

@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 
 from tracker.accounts.decorators import patient_required, staff_required
 from tracker.accounts.selectors import get_patient_for, patient_of, patients_visible_to
+from tracker.alerts.outcomes import outcome_label
 from tracker.alerts.selectors import patients_with_open_alert
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
 from tracker.core.vocab import Role, RuleCode
 from tracker.rehab import charts, rules, selectors, services
-from tracker.rehab.forms import ExerciseLogForm, PlanForm, ReminderForm, item_formset
+from tracker.rehab.forms import ExerciseLogForm, PlanForm, ReminderForm, ResumeForm, item_formset
 from tracker.rehab.models import Exercise, ExerciseLog, ExercisePlan, PlanStatus, PlanTemplate
 
 ADHERENCE_WEEKS = 8
@@ -34,9 +35,14 @@ EXTRA_ROWS = 3
 # ------------------------------------------------------------------------------------------------
 
 
+LOGGED_KEY = "rehab_logged"
+
+
 def _render_today(request, patient, *, bound: ExerciseLogForm | None = None, status: int = 200):
     day = timezone.localdate()
     today = selectors.today_for(patient, today=day)
+    # What the patient just logged: shown first in that exercise's card (or at the top when the card is gone).
+    logged = request.session.pop(LOGGED_KEY, None) if bound is None else None
     rows = []
     for entry in today.items:
         form = None
@@ -45,12 +51,14 @@ def _render_today(request, patient, *, bound: ExerciseLogForm | None = None, sta
                 form = bound
             else:
                 form = ExerciseLogForm(prefix=f"log-{entry.item.pk}", initial={"plan_item": entry.item.pk})
-        rows.append({"entry": entry, "form": form})
+        shown = logged is not None and logged.get("item") == entry.item.pk and not today.paused
+        rows.append({"entry": entry, "form": form, "logged": logged if shown else None})
     reminder_form = ReminderForm(initial={"reminder_time": today.plan.reminder_time}) if today.plan else None
     context = {
         "patient": patient,
         "today": today,
         "rows": rows,
+        "logged_elsewhere": logged if logged and not any(row["logged"] for row in rows) else None,
         "content": selectors.support_content(patient, day),
         "reminder_form": reminder_form,
     }
@@ -83,11 +91,18 @@ def log_exercise(request, patient):
         note=data["note"],
         client_id=data["client_id"],
     )
-    message = services.log_message(
-        tell_therapist=result.tell_therapist, emergency_number=patient.effective_emergency_number
-    )
-    (messages.warning if result.tell_therapist else messages.success)(request, message)
-    return redirect(f"{reverse('rehab:today')}#item-{item.pk}")
+    # Not a flash message at the top of the page: the answer (a warning when the pain was high) is shown
+    # first in the card the patient just used, focused and announced (templates/rehab/includes/logged.html).
+    # The redirect names it: a browser focuses a focusable fragment target, and clears focus for any other.
+    request.session[LOGGED_KEY] = {
+        "item": item.pk,
+        "warning": result.tell_therapist,
+        "message": services.log_message(
+            tell_therapist=result.tell_therapist, emergency_number=patient.effective_emergency_number
+        ),
+        "call": patient.effective_emergency_number,
+    }
+    return redirect(f"{reverse('rehab:today')}#log-result")
 
 
 @login_required
@@ -165,16 +180,17 @@ def _last_full_week(weeks: list[rules.WeekAdherence]) -> rules.WeekAdherence | N
 
 @staff_required
 def patient_list(request):
-    """The caller's patients with their plan status, pause and the last two weeks' adherence.
-    Queries: patients, plans, pauses, then adherence's five, whatever the number of patients."""
+    """The caller's patients with their plan status, pause (an open alert) or hold (waiting for clearance) and
+    the last two weeks' adherence. Queries: patients, plans (with the hold), open alerts, then adherence's six,
+    whatever the number of patients."""
     patients = list(patients_visible_to(request.user).order_by("user__last_name", "user__first_name"))
     ids = [p.pk for p in patients]
     today = timezone.localdate()
     active = {
         plan.patient_id: plan
-        for plan in ExercisePlan.objects.filter(patient_id__in=ids, status=PlanStatus.ACTIVE).select_related(
-            "current_version"
-        )
+        for plan in ExercisePlan.objects.filter(patient_id__in=ids, status=PlanStatus.ACTIVE)
+        .select_related("current_version")
+        .annotate(held=selectors.waiting_for_clearance())
     }
     paused = patients_with_open_alert(ids, RuleCode.NEURO_DEFICIT)
     adherence = selectors.adherence_for_patients(ids, today=today, weeks=2)
@@ -183,6 +199,7 @@ def patient_list(request):
             "patient": p,
             "plan": active.get(p.pk),
             "paused": p.pk in paused,
+            "held": p.pk not in paused and p.pk in active and active[p.pk].held,
             "last_week": _last_full_week(adherence[p.pk]),
             "this_week": adherence[p.pk][-1] if adherence[p.pk] else None,
         }
@@ -193,7 +210,8 @@ def patient_list(request):
 
 
 def therapist_home_panel(request):
-    """Home page for therapists: patients whose plan is paused or whose adherence was under half last week."""
+    """Home page for therapists: patients whose plan is paused or waits for clearance, or whose adherence was
+    under half last week."""
     patients = list(patients_visible_to(request.user))
     if not patients:
         return None
@@ -201,15 +219,19 @@ def therapist_home_panel(request):
     today = timezone.localdate()
     paused = patients_with_open_alert(ids, RuleCode.NEURO_DEFICIT)
     adherence = selectors.adherence_for_patients(ids, today=today, weeks=2)
-    with_plan = set(
-        ExercisePlan.objects.filter(patient_id__in=ids, status=PlanStatus.ACTIVE).values_list("patient_id", flat=True)
+    plans = dict(
+        ExercisePlan.objects.filter(patient_id__in=ids, status=PlanStatus.ACTIVE)
+        .annotate(held=selectors.waiting_for_clearance())
+        .values_list("patient_id", "held")
     )
+    with_plan = set(plans)
     attention = []
     for p in patients:
         week = _last_full_week(adherence[p.pk])
         low = week is not None and week.ratio is not None and week.ratio < 0.5
-        if p.pk in paused or low:
-            attention.append({"patient": p, "paused": p.pk in paused, "week": week if low else None})
+        held = p.pk not in paused and plans.get(p.pk, False)
+        if p.pk in paused or held or low:
+            attention.append({"patient": p, "paused": p.pk in paused, "held": held, "week": week if low else None})
     audit_many(
         actor=request.user, action=AuditAction.VIEW, patients=[a["patient"] for a in attention], target="rehab panel"
     )
@@ -218,8 +240,13 @@ def therapist_home_panel(request):
 
 @staff_required
 def patient_plans(request, pk):
-    """One patient's precautions, active plan, version history, adherence and exercise pain."""
+    """One patient's precautions, active plan (paused, or waiting for clearance with the form to resume it),
+    version history, adherence and exercise pain."""
     patient = get_patient_for(request.user, pk)
+    return _render_patient_plans(request, patient)
+
+
+def _render_patient_plans(request, patient, *, resume_form: ResumeForm | None = None, status: int = 200):
     audit_log(actor=request.user, action=AuditAction.VIEW, patient=patient, target="exercise plans")
     plans = list(selectors.plans_of([patient.pk]))
     active = next((p for p in plans if p.is_active), None)
@@ -237,17 +264,21 @@ def patient_plans(request, pk):
                 }
             )
     today = timezone.localdate()
+    pause = selectors.plan_pause(patient, active)
     context = {
         "patient": patient,
         "plans": plans,
         "active": active,
         "current": current,
-        "pause": selectors.neuro_pause(patient),
+        "pause": pause,
+        "pause_outcome": outcome_label(pause.alert.outcome) if pause and pause.waiting_for_clearance else "",
         "can_edit": request.user.role == Role.THERAPIST,
+        "can_resume": request.user.role in services.RESUME_ROLES,
+        "resume_form": resume_form or ResumeForm(),
         "recent_logs": list(selectors.logs_of([patient.pk])[:20]),
         **_charts(patient, today=today),
     }
-    return render(request, "rehab/patient_plans.html", context)
+    return render(request, "rehab/patient_plans.html", context, status=status)
 
 
 def _plan_item_initial(items) -> list[dict]:
@@ -411,6 +442,28 @@ def version_detail(request, pk, plan_id, number):
     return render(
         request, "rehab/version_detail.html", {"patient": patient, "plan": plan, "version": version, "rows": rows}
     )
+
+
+@staff_required
+@require_POST
+def plan_resume(request, pk, plan_id):
+    """A therapist or physician on the care team clears a plan that waits for clearance."""
+    patient = get_patient_for(request.user, pk)
+    if request.user.role not in services.RESUME_ROLES:
+        raise PermissionDenied
+    plan = get_object_or_404(ExercisePlan, pk=plan_id, patient=patient)
+    form = ResumeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_resume(plan=plan, user=request.user, note=form.cleaned_data["note"])
+        except services.PlanNotHeld as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Exercises resumed. The patient sees their plan again and has been sent a message.")
+            )
+            return redirect("rehab:patient_plans", pk=patient.pk)
+    return _render_patient_plans(request, patient, resume_form=form, status=400)
 
 
 @staff_required

@@ -145,8 +145,18 @@ class PlanSerializer(serializers.Serializer):
     reminder_time = serializers.TimeField(allow_null=True, format="%H:%M")
     created_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
+    waiting_for_clearance = serializers.SerializerMethodField(
+        help_text="A neuro_deficit alert was resolved with an outcome other than no_action_needed since the plan "
+        "was created or last resumed: it stays paused until a therapist or physician resumes it."
+    )
+    resumed_at = serializers.DateTimeField(allow_null=True, help_text="When the plan was last cleared, if ever.")
+    resumed_by = serializers.CharField(source="resumed_by.username", allow_null=True, default=None)
+    resume_note = serializers.CharField(help_text="What the clinician checked before resuming it.")
     version = serializers.SerializerMethodField(help_text="The latest version, with its items.")
     versions = PlanVersionSummarySerializer(many=True, help_text="Every version, newest first.")
+
+    def get_waiting_for_clearance(self, plan) -> bool:
+        return plan.is_active and bool(getattr(plan, "held", False))
 
     @extend_schema_field(PlanVersionSerializer(allow_null=True))
     def get_version(self, plan):
@@ -226,6 +236,17 @@ class PlanRejectedSerializer(serializers.Serializer):
     override_reason = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class PlanResumeSerializer(StrictSerializer):
+    note = StrictCharField(
+        max_length=1000,
+        help_text="What was checked before resuming (required).",
+        error_messages={
+            "required": _("Say what you checked before resuming the exercises."),
+            "blank": _("Say what you checked before resuming the exercises."),
+        },
+    )
+
+
 class ReminderUpdateSerializer(StrictSerializer):
     reminder_time = serializers.TimeField(allow_null=True, help_text="HH:MM in the site's time zone; null = none.")
 
@@ -260,8 +281,16 @@ class TodayContentSerializer(serializers.Serializer):
 
 class TodaySerializer(serializers.Serializer):
     date = serializers.DateField()
-    paused = serializers.BooleanField(help_text="True while an unresolved neuro_deficit alert pauses the plan.")
-    reason = serializers.CharField(allow_null=True, help_text="Why the plan is paused (null when it is not).")
+    paused = serializers.BooleanField(
+        help_text="True while an unresolved neuro_deficit alert pauses the plan, or while the plan waits for a "
+        "therapist or physician to resume it after such an alert was resolved."
+    )
+    waiting_for_clearance = serializers.BooleanField(
+        help_text="Paused because the plan waits for clearance (the alert itself is resolved)."
+    )
+    reason = serializers.CharField(
+        allow_null=True, help_text="Why the plan is paused, in plain words for the patient (null when it is not)."
+    )
     call = serializers.CharField(allow_null=True, help_text="The number to call while paused (null when not).")
     plan = serializers.IntegerField(allow_null=True)
     reminder_time = serializers.TimeField(allow_null=True, format="%H:%M")

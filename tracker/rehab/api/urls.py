@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/", views.PlanListCreateView.as_view(), name="api-plans"),
     path("plans/check/", views.PlanCheckView.as_view(), name="api-plan-check"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="api-plan-detail"),
+    path("plans/<int:pk>/resume/", views.PlanResumeView.as_view(), name="api-plan-resume"),
     path("today/", views.TodayView.as_view(), name="api-today"),
     path("exercise-logs/", views.ExerciseLogListCreateView.as_view(), name="api-exercise-logs"),
     path("adherence/", views.AdherenceView.as_view(), name="api-adherence"),

@@ -29,6 +29,7 @@ from tracker.rehab.api.serializers import (
     PlanConflictsSerializer,
     PlanCreateSerializer,
     PlanRejectedSerializer,
+    PlanResumeSerializer,
     PlanSerializer,
     ReminderUpdateSerializer,
     TodaySerializer,
@@ -65,8 +66,10 @@ def _plans_queryset():
     versions = PlanVersion.objects.select_related("created_by", "template").prefetch_related(
         Prefetch("items", queryset=PlanItem.objects.select_related("exercise").order_by("position", "id"))
     )
-    return ExercisePlan.objects.select_related("patient").prefetch_related(
-        Prefetch("versions", queryset=versions.order_by("-number"))
+    return (
+        ExercisePlan.objects.select_related("patient", "resumed_by")
+        .prefetch_related(Prefetch("versions", queryset=versions.order_by("-number")))
+        .annotate(held=selectors.waiting_for_clearance())
     )
 
 
@@ -248,13 +251,42 @@ class PlanDetailView(generics.GenericAPIView):
         return Response(PlanSerializer(self.get_object()).data)
 
 
+class PlanResumeView(APIView):
+    """A therapist or physician on the care team resumes a plan that waits for clearance after a neuro_deficit
+    alert was resolved with an outcome other than no_action_needed (CLINICAL.md section 4)."""
+
+    permission_classes = [role_in(*services.RESUME_ROLES)]
+
+    @extend_schema(
+        request=PlanResumeSerializer,
+        responses={
+            200: PlanSerializer,
+            400: OpenApiResponse(description="No note, or the plan is not held (the message says why)."),
+        },
+    )
+    @transaction.atomic
+    def post(self, request, pk):
+        try:
+            plan = scope_to_user(request.user, ExercisePlan.objects.select_related("patient")).get(pk=pk)
+        except ExercisePlan.DoesNotExist:
+            raise NotFound() from None
+        body = PlanResumeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.plan_resume(plan=plan, user=request.user, note=body.validated_data["note"])
+        except services.PlanNotHeld as exc:
+            raise ValidationError({"non_field_errors": [exc.message]}) from None
+        return Response(PlanSerializer(_plans_queryset().get(pk=plan.pk)).data)
+
+
 # ------------------------------------------------------------------------------------------------
 # Today, logs, adherence
 # ------------------------------------------------------------------------------------------------
 
 
 class TodayView(APIView):
-    """The patient's exercises for today, or that the plan is paused and why, plus support content due."""
+    """The patient's exercises for today, or that the plan is paused (or waits for clearance) and why, plus
+    support content due."""
 
     permission_classes = [IsPatient]
 
@@ -266,6 +298,7 @@ class TodayView(APIView):
         body = {
             "date": day,
             "paused": today.paused,
+            "waiting_for_clearance": bool(today.pause and today.pause.waiting_for_clearance),
             "reason": today.pause.reason if today.pause else None,
             "call": today.pause.call if today.pause else None,
             "plan": today.plan.pk if today.plan else None,
