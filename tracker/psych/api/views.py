@@ -187,6 +187,7 @@ class ReferralListCreateView(generics.ListCreateAPIView):
             200: OpenApiResponse(ReferralSerializer, description="Repeated client_id: the original referral."),
         },
     )
+    @transaction.atomic  # the reply reads the referral's attempts: written and read in one transaction
     def post(self, request, *args, **kwargs):
         from tracker.alerts.models import Alert
 
