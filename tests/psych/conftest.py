@@ -1,5 +1,6 @@
 import pytest
 
+from tests.alerts.conftest import celery_worker_process  # noqa: F401 - the real worker, for the browser tests
 from tracker.psych.library import library_load
 from tracker.psych.models import Programme
 

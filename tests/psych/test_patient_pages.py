@@ -53,7 +53,8 @@ def test_item9_above_zero_shows_the_crisis_line_at_once(web_as, patient, setting
     response = client.post("/screens/new/phq9/", {**PHQ9_ALL, "q9": "1"}, follow=True)
     page = response.content.decode()
     assert 'id="crisis-help"' in page
-    assert "Lifeline: call 0800 543 354" in page
+    # issue 17: the number inside the crisis line is tap-to-call (it was plain text)
+    assert 'Lifeline: call <a class="tel" href="tel:0800543354">0800 543 354</a>' in page
     assert f'href="tel:{patient.effective_emergency_number.replace(" ", "")}"' in page
     assert Screen.objects.get().self_harm is True
 

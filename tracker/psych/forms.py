@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import DistressProblem, Instrument
 from tracker.psych import questionnaires
-from tracker.psych.models import ContactOutcome, Programme, ReferralService
+from tracker.psych.models import ContactOutcome, ContactResult, Programme, ReferralService
 
 REQUIRED = _("Please answer this question.")
 
@@ -98,17 +98,38 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 class ContactForm(forms.Form):
     contacted_at = forms.DateTimeField(
-        label=_("When was the first contact?"),
+        label=_("When did you call or see the patient?"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactOutcome.choices, widget=forms.RadioSelect)
+    result = forms.ChoiceField(
+        label=_("Did you reach the patient?"),
+        choices=ContactResult.choices,
+        initial=ContactResult.REACHED,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome (when you reached the patient)"),
+        choices=ContactOutcome.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("contacted_at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean(self):
+        data = super().clean()
+        data["result"] = data.get("result") or ContactResult.REACHED  # older forms send no result
+        if data["result"] == ContactResult.REACHED and not data.get("outcome") and "outcome" not in self.errors:
+            self.add_error("outcome", _("Say what came of the contact."))
+        if data["result"] != ContactResult.REACHED:
+            data["outcome"] = ""  # a call nobody answered has no outcome, whatever was ticked before
+        return data
 
 
 class AssignForm(SendOnceForm):

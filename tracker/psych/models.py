@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.alerts import rules
 from tracker.core.models import Submission, pending_evaluation_index, unique_client_id
-from tracker.core.vocab import DistressProblem, Instrument
+from tracker.core.vocab import DistressProblem, Instrument, Outcome
 
 # ------------------------------------------------------------------------------------------------
 # Screens
@@ -172,6 +172,27 @@ class ContactOutcome(models.TextChoices):
     NO_NEED = "no_need", _("No further support needed")
 
 
+class ContactResult(models.TextChoices):
+    """Whether a call or visit reached the patient (the vocabulary of the alerts' contact log, API.md)."""
+
+    REACHED = "reached", _("Reached the patient")
+    NO_ANSWER = "no_answer", _("No answer")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+# A first contact with one of these outcomes closes the loop on the referral's distress alerts, resolved with
+# this alert outcome: the patient was reached and a plan agreed. "declined" is missing on purpose: a patient
+# who turns support down after thoughts of self-harm needs a clinician's own review and note, so the alert
+# stays acknowledged for them to resolve.
+CONTACT_RESOLVES_WITH = {
+    ContactOutcome.APPOINTMENT_BOOKED: Outcome.REFERRED,
+    ContactOutcome.SUPPORT_STARTED: Outcome.REFERRED,
+    ContactOutcome.ADVICE_GIVEN: Outcome.ADVISED,
+    ContactOutcome.NO_NEED: Outcome.NO_ACTION_NEEDED,
+}
+
+
 class Referral(models.Model):
     """A referral to a support service, and the first contact that closes the loop.
 
@@ -232,6 +253,30 @@ class Referral(models.Model):
         if self.service == ReferralService.OTHER and self.service_other:
             return self.service_other
         return str(self.get_service_display())
+
+
+class ReferralContactAttempt(models.Model):
+    """A call or visit after a referral that did not reach the patient (no answer, a message left, a wrong
+    number). It does not count as the first contact: the untreated-distress clock keeps running."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("when"))
+    result = models.CharField(_("result"), max_length=16, choices=ContactResult.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=[r for r in ContactResult.values if r != ContactResult.REACHED]),
+                name="psych_attempt_not_reached",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result} for referral #{self.referral_id}"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -7,17 +7,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tracker.accounts.models import PatientProfile
 from tracker.accounts.selectors import scope_to_user
-from tracker.core.vocab import AlertStatus, Instrument, RuleCode
+from tracker.alerts.models import ACTIVE_STATUSES, Alert, AlertTrigger
+from tracker.alerts.services import UNTREATED_SOURCE
+from tracker.core.vocab import SEVERITY_RANK, AlertStatus, Instrument, RuleCode
 from tracker.psych.models import (
     AssignmentStatus,
     ContentDelivery,
     ProgrammeAssignment,
     Referral,
+    ReferralContactAttempt,
     Screen,
     ScreenSchedule,
 )
@@ -184,8 +187,6 @@ def latest_contact_times(patient_ids: Iterable[int]) -> dict[int, datetime]:
 
 
 def _treated_expressions():
-    from tracker.alerts.models import Alert
-
     contacted = Referral.objects.filter(patient_id=OuterRef("patient_id"), contacted_at__gte=OuterRef("recorded_at"))
     resolved = Alert.objects.filter(
         patient_id=OuterRef("patient_id"),
@@ -252,17 +253,73 @@ def waiting_summary(user) -> dict:
 
 
 def referrals_for(user, patient: PatientProfile | None = None) -> QuerySet[Referral]:
-    queryset = scope_to_user(user, Referral.objects.select_related("created_by", "contact_recorded_by"))
+    queryset = scope_to_user(
+        user,
+        Referral.objects.select_related("created_by", "contact_recorded_by", "alert__acknowledged_by").prefetch_related(
+            Prefetch("attempts", ReferralContactAttempt.objects.select_related("recorded_by"))
+        ),
+    )
     if patient is not None:
         queryset = queryset.filter(patient=patient)
     return queryset.order_by("-created_at", "-id")
+
+
+SCREEN_SOURCE = "psych.screen"  # Screen._meta.label_lower, the source of its alerts' triggers
+
+
+def referral_alerts(*, patient_id: int, alert_id: int | None = None, screen_id: int | None = None) -> list[Alert]:
+    """The open or acknowledged distress alerts a referral acts on, most severe first.
+
+    That is the alert it was made from, the ``distress`` / ``self_harm`` alerts of the questionnaire(s) behind
+    it (one PHQ-9 may raise both: they are one report seen by two rules) and the ``untreated_distress`` alert
+    that followed a ``distress`` one. Only this patient's alerts of the distress rules. Four queries at most.
+    """
+    alert_ids = {alert_id} if alert_id else set()
+    screen_ids = {screen_id} if screen_id else set()
+    if alert_id:
+        sources = AlertTrigger.objects.filter(alert_id=alert_id, source_type=SCREEN_SOURCE)
+        screen_ids |= set(sources.values_list("source_id", flat=True))
+    if screen_ids:
+        alert_ids |= set(
+            AlertTrigger.objects.filter(
+                source_type=SCREEN_SOURCE, source_id__in=screen_ids, rule__in=DISTRESS_RULES
+            ).values_list("alert_id", flat=True)
+        )
+    if not alert_ids:
+        return []
+    alert_ids |= set(
+        AlertTrigger.objects.filter(
+            source_type=UNTREATED_SOURCE, source_id__in=alert_ids, rule=RuleCode.UNTREATED_DISTRESS
+        ).values_list("alert_id", flat=True)
+    )
+    alerts = Alert.objects.filter(
+        pk__in=alert_ids, patient_id=patient_id, rule__in=DISTRESS_RULES, status__in=ACTIVE_STATUSES
+    ).select_related("patient")
+    return sorted(alerts, key=lambda a: (SEVERITY_RANK[a.severity], a.pk))
+
+
+def screen_alerts(screen_ids: Iterable[int]) -> dict[int, Alert]:
+    """{screen_id: the most severe distress alert the screen raised or fed}, with who acknowledged and
+    resolved it, in one query: the distress queue shows it next to the screen, as triage shows it."""
+    triggers = AlertTrigger.objects.filter(
+        source_type=SCREEN_SOURCE, source_id__in=list(screen_ids), rule__in=DISTRESS_RULES
+    ).select_related("alert__acknowledged_by", "alert__resolved_by")
+    found: dict[int, Alert] = {}
+    for trigger in triggers:
+        alert, current = trigger.alert, found.get(trigger.source_id)
+        if current is None or (SEVERITY_RANK[alert.severity], alert.pk) < (SEVERITY_RANK[current.severity], current.pk):
+            found[trigger.source_id] = alert
+    return found
 
 
 def get_referral_for(user, pk) -> Referral:
     from django.http import Http404
 
     try:
-        return scope_to_user(user, Referral.objects.select_related("patient__user")).get(pk=int(pk))
+        queryset = Referral.objects.select_related("patient__user", "created_by").prefetch_related(
+            Prefetch("attempts", ReferralContactAttempt.objects.select_related("recorded_by"))
+        )
+        return scope_to_user(user, queryset).get(pk=int(pk))
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise Http404("No such referral.") from None
 

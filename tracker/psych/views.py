@@ -3,6 +3,7 @@ programmes). Thin: they check access through the accounts selectors and call ser
 
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,12 +18,19 @@ from tracker.accounts.selectors import get_patient_for, patients_visible_to, sco
 from tracker.alerts import rules
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
-from tracker.core.vocab import CLINICIAN_ROLES, Instrument, Role
+from tracker.core.vocab import CLINICIAN_ROLES, AlertStatus, Instrument, Role
 from tracker.psych import questionnaires, selectors, services
 from tracker.psych.charts import screen_chart
 from tracker.psych.content import render_markdown
 from tracker.psych.forms import FORMS, AssignForm, CompleteForm, ContactForm, ReferralForm, ScheduleForm
-from tracker.psych.models import ContentModule, Programme, ProgrammeAssignment, ReferralService, Screen
+from tracker.psych.models import (
+    ContactResult,
+    ContentModule,
+    Programme,
+    ProgrammeAssignment,
+    ReferralService,
+    Screen,
+)
 
 CAN_ACT = (*CLINICIAN_ROLES, Role.ADMIN)
 
@@ -118,8 +126,13 @@ def content_list(request, patient):
     return render(
         request,
         "psych/content_list.html",
-        {"new": [i for i in items if not i.is_done], "done": [i for i in items if i.is_done]},
+        {"new": [i for i in items if not i.is_done], "done": [i for i in items if i.is_done], **_help_numbers(patient)},
     )
+
+
+def _help_numbers(patient) -> dict[str, str]:
+    """The numbers every support page shows as tap-to-call (psych/includes/help_numbers.html)."""
+    return {"emergency_number": patient.effective_emergency_number, "crisis_line": settings.TRACKER_CRISIS_LINE}
 
 
 @patient_required
@@ -137,6 +150,7 @@ def content_detail(request, patient, pk):
             "module": delivery.module,
             "body": render_markdown(delivery.module.body),
             "form": CompleteForm(initial=initial),
+            **_help_numbers(patient),
         },
     )
 
@@ -171,7 +185,9 @@ def queue(request):
     audit_many(actor=request.user, action=AuditAction.VIEW, patients=seen.values(), target="distress queue")
     now = timezone.now()
     limit_hours = rules.thresholds_from_settings().untreated_distress_hours
+    alerts = selectors.screen_alerts(screen.pk for screen in rows)
     for screen in rows:
+        screen.alert = alerts.get(screen.pk)
         screen.waiting_hours = int((now - screen.recorded_at).total_seconds() // 3600)
         screen.overdue = screen.waiting_hours >= limit_hours and not (screen.contacted or screen.alert_resolved)
         screen.referral_service_label = ReferralService(screen.referral_service).label if screen.referral_id else ""
@@ -288,24 +304,38 @@ def referral_contact(request, pk):
     referral = selectors.get_referral_for(request.user, pk)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:  # the same contact sent again by the same person (a double click) is taken as done
-            services.referral_record_contact(
+            referral = services.referral_record_contact(
                 referral=referral,
-                contacted_at=form.cleaned_data["contacted_at"],
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
+                contacted_at=data["contacted_at"],
+                result=data["result"],
+                outcome=data["outcome"],
+                note=data["note"],
                 recorded_by=request.user,
             )
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
-            messages.success(request, _("First contact recorded."))
+            messages.success(request, _contact_message(referral, reached=data["result"] == ContactResult.REACHED))
             return redirect("psych:patient_detail", pk=referral.patient_id)
     if request.method == "POST" and referral.is_contacted:
         messages.error(request, _("The first contact for this referral has already been recorded."))
         return redirect("psych:patient_detail", pk=referral.patient_id)
     audit_log(actor=request.user, action=AuditAction.VIEW, patient=referral.patient, target=f"referral {referral.pk}")
     return render(request, "psych/referral_contact.html", {"referral": referral, "form": form})
+
+
+def _contact_message(referral, *, reached: bool) -> str:
+    """What the page says after a call: what it did to the referral's alert too."""
+    if not reached:
+        return _("Call recorded. The referral still waits for a first contact.")
+    alert = referral.alert
+    if alert is not None and alert.status == AlertStatus.RESOLVED:
+        return _("First contact recorded. The alert is resolved with this contact.")
+    if alert is not None and alert.is_active:
+        return _("First contact recorded. The alert stays acknowledged: resolve it when the plan is agreed.")
+    return _("First contact recorded.")
 
 
 @require_POST

@@ -6,10 +6,12 @@ from tracker.core.vocab import AdviceLevel, DistressProblem, Instrument
 from tracker.psych.content import render_markdown
 from tracker.psych.models import (
     ContactOutcome,
+    ContactResult,
     ContentDelivery,
     Programme,
     ProgrammeAssignment,
     Referral,
+    ReferralContactAttempt,
     ReferralService,
     Screen,
 )
@@ -143,10 +145,20 @@ class ContentCompleteSerializer(serializers.Serializer):
     helpful = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
+class ContactAttemptSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = ReferralContactAttempt
+        fields = ["id", "at", "result", "note", "by"]
+        read_only_fields = fields
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     patient = serializers.IntegerField(source="patient_id", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     contacted = serializers.BooleanField(source="is_contacted", read_only=True)
+    attempts = ContactAttemptSerializer(many=True, read_only=True, help_text="Calls that did not reach the patient.")
 
     class Meta:
         model = Referral
@@ -164,6 +176,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "contacted_at",
             "contact_outcome",
             "contact_note",
+            "attempts",
             "client_id",
         ]
         read_only_fields = fields
@@ -186,7 +199,22 @@ class ReferralCreateSerializer(serializers.Serializer):
 
 class ReferralContactSerializer(serializers.Serializer):
     contacted_at = serializers.DateTimeField()
-    outcome = serializers.ChoiceField(choices=ContactOutcome.choices)
+    result = serializers.ChoiceField(
+        choices=ContactResult.choices,
+        default=ContactResult.REACHED,
+        help_text="Whether the call reached the patient; anything but 'reached' is an attempt, not the first contact.",
+    )
+    outcome = serializers.ChoiceField(
+        choices=ContactOutcome.choices, required=False, allow_blank=True, default="", help_text="Needed when reached."
+    )
+
+    def validate(self, data):
+        if data["result"] == ContactResult.REACHED and not data["outcome"]:
+            raise serializers.ValidationError({"outcome": [_("Say what came of the contact.")]})
+        if data["result"] != ContactResult.REACHED and data["outcome"]:
+            raise serializers.ValidationError({"outcome": [_("Give an outcome only when you reached the patient.")]})
+        return data
+
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 

@@ -187,6 +187,7 @@ class ReferralListCreateView(generics.ListCreateAPIView):
             200: OpenApiResponse(ReferralSerializer, description="Repeated client_id: the original referral."),
         },
     )
+    @transaction.atomic  # the reply reads the referral's attempts: written and read in one transaction
     def post(self, request, *args, **kwargs):
         from tracker.alerts.models import Alert
 
@@ -216,7 +217,9 @@ class ReferralListCreateView(generics.ListCreateAPIView):
 
 
 class ReferralContactView(APIView):
-    """Record the first contact after a referral and its outcome (once; 400 if already recorded)."""
+    """Record the first contact after a referral and its outcome (once; 400 if already recorded), or with
+    ``result`` other than "reached" a call that did not reach the patient. Updates the referral's distress
+    alerts (see :func:`tracker.psych.services.referral_record_contact`)."""
 
     def get_permissions(self):
         return [role_in(*CAN_ACT)()]
@@ -232,13 +235,14 @@ class ReferralContactView(APIView):
             referral = services.referral_record_contact(
                 referral=referral,
                 contacted_at=data["contacted_at"],
+                result=data["result"],
                 outcome=data["outcome"],
                 note=data["note"],
                 recorded_by=request.user,
             )
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
-        return Response(ReferralSerializer(referral).data)
+        return Response(ReferralSerializer(selectors.get_referral_for(request.user, referral.pk)).data)
 
 
 class ProgrammeListView(generics.ListAPIView):
