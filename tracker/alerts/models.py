@@ -84,6 +84,19 @@ class Alert(models.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    @property
+    def latest_contact_words(self) -> str:
+        """The latest contact attempt in a few words ("Called, no answer"), when the queryset was annotated
+        by ``selectors.with_latest_contact``; "" otherwise or when nobody has tried yet."""
+        method = getattr(self, "latest_contact_method", None)
+        result = getattr(self, "latest_contact_result", None)
+        if not method or not result:
+            return ""
+        return _("%(method)s, %(result)s") % {
+            "method": _label(ContactAttempt, method),
+            "result": str(_label(ContactResult, result)).lower(),
+        }
+
 
 class AlertEventKind(models.TextChoices):
     CREATED = "created", _("Created")
@@ -173,6 +186,15 @@ class ContactMethod(models.TextChoices):
     SMS = "sms", _("Text message")
     VIDEO = "video", _("Video call")
     IN_PERSON = "in_person", _("In person")
+
+
+class ContactAttempt(models.TextChoices):
+    """How an attempt reads in the triage queue ("Called, no answer"): the same codes as ContactMethod."""
+
+    PHONE = "phone", _("Called")
+    SMS = "sms", _("Texted")
+    VIDEO = "video", _("Video call")
+    IN_PERSON = "in_person", _("Seen in person")
 
 
 class ContactResult(models.TextChoices):
