@@ -252,7 +252,7 @@ def test_the_alert_page_shows_phones_as_tel_links_the_note_checkins_and_other_al
 
 def test_without_a_phone_number_the_page_says_so(web_as, nurse, alert):
     html = web_as(nurse).get(f"/alerts/{alert.pk}/").content.decode()
-    assert "No phone number recorded" in html and "tel:" not in html.split('id="alert-contact"')[1].split("</dl>")[0]
+    assert "No phone number recorded" in html and "tel:" not in html.split('id="alert-contact"')[1].split("<form")[0]
 
 
 def test_recording_a_call_on_the_page_acknowledges_and_lists_it(web_as, nurse, alert):
