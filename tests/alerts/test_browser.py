@@ -112,7 +112,7 @@ def test_nurse_calls_from_the_alert_page_and_the_queue_says_no_answer(
     # Record "phone / no answer": the alert is acknowledged by the nurse.
     page.get_by_label("How").select_option("phone")
     page.get_by_label("Result").select_option("no_answer")
-    page.get_by_label("Note (optional)").fill("Rang at ten, will try again at noon.")
+    page.get_by_label("Details (optional)").fill("Rang at ten, will try again at noon.")
     page.get_by_role("button", name="Record contact").click()
     page.wait_for_selector("text=The alert is now acknowledged by you.")
     log = page.locator(".contact-log").inner_text()

@@ -48,11 +48,16 @@ class ContactForm(forms.Form):
         },
     )
     note = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Details (optional)"),
         required=False,
         max_length=MAX_NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the alert page also has the resolve form, whose note is id_note.
+        kwargs.setdefault("auto_id", "contact_%s")
+        super().__init__(*args, **kwargs)
 
 
 PERIOD_CHOICES = [
