@@ -191,6 +191,9 @@ FIELDS = {
     "resolved_by",
     "resolved_at",
     "outcome",
+    # issue #17: the submissions that triggered it and the patient's other unresolved alerts
+    "sources",
+    "other_open_alerts",
 }
 
 
@@ -202,7 +205,8 @@ def test_api_list_items_have_exactly_the_contract_fields_most_severe_then_oldest
     emergency_old = AlertFactory(patient=patient, rule="neuro_deficit")
     emergency_new = AlertFactory(patient=PatientFactory(team=[nurse]), rule="self_harm")
     client = api_as(nurse)
-    # auth token, count, page of alerts (patient, users joined), audit rows bulk insert
+    # auth token, count, page of alerts (patient, users joined), the patients' other alerts, audit rows bulk
+    # insert (these alerts have no source submissions; test_alert_sources counts those queries)
     with django_assert_max_num_queries(5):
         response = client.get("/api/v1/alerts/")
     assert response.status_code == 200

@@ -223,3 +223,16 @@ def test_sorting_by_adherence_also_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(PANEL_QUERIES):
         response = client.get(PANEL, {"sort": "adherence"})
     assert len(response.context["rows"]) == min(patients, PANEL_PAGE_SIZE)
+
+
+def test_a_fall_from_9_to_3_after_a_bad_week_reads_falling_and_says_what_it_measures(web_as, nurse):
+    bea = named("Bea", "Fall", [nurse])
+    for days_ago, pain in ((13, 9), (12, 1), (11, 1), (10, 1), (6, 9), (5, 9), (4, 9), (3, 9), (1, 3)):
+        checkin(bea, ago=timedelta(days=days_ago), pain=pain)
+    response = web_as(nurse).get(PANEL)
+    assert rows_by_name(response)["Bea Fall"].trend.direction == "falling"
+    html = response.content.decode()
+    cell = html.split("Bea Fall")[1].split("</tr>")[0]
+    assert 'title="Worst pain over 14 days: falling from 9 to 3."' in cell
+    assert '<span class="visually-hidden">Worst pain over 14 days: falling from 9 to 3.</span>' in cell
+    assert "↓ Falling" in cell and "Rising" not in cell

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tracker.dashboard.trends import Direction, pain_trend, sparkline_svg
+from tracker.dashboard.trends import Direction, pain_trend, sparkline_svg, trend_words
 
 T0 = datetime(2026, 11, 1, 8, tzinfo=UTC)
 
@@ -28,8 +28,37 @@ def series(*values, step_days=1):
         ((5, 4), Direction.STEADY),
     ],
 )
-def test_direction_follows_the_fitted_line_against_the_important_change(values, direction):
+def test_direction_compares_the_latest_reading_with_the_first_against_the_important_change(values, direction):
     assert pain_trend(series(*values), important_change=2).direction == direction
+
+
+# Issue #17: the arrow sits next to "from <first> to <last>" and must agree with it, whatever came between.
+@pytest.mark.parametrize(
+    ("values", "direction", "words"),
+    [
+        # A fall from 9 to 3 after a bad week: a fitted line read "rising" (+4.8) here.
+        ((9, 1, 1, 1, 1, 9, 9, 9, 9, 9, 9, 3), Direction.FALLING, "falling from 9 to 3"),
+        ((9, 0, 0, 0, 0, 0, 10, 10, 10, 10, 3), Direction.FALLING, "falling from 9 to 3"),
+        ((9, 3), Direction.FALLING, "falling from 9 to 3"),
+        # ... and a rise after a good week is a rise.
+        ((2, 9, 9, 9, 1, 1, 1, 7), Direction.RISING, "rising from 2 to 7"),
+        # Back where it started: steady, whatever the week between looked like (the sparkline shows it).
+        ((4, 9, 9, 9, 4), Direction.STEADY, "steady from 4 to 4"),
+        ((6, 5), Direction.STEADY, "steady from 6 to 5"),
+        ((6, 4), Direction.FALLING, "falling from 6 to 4"),
+        ((0, 10), Direction.RISING, "rising from 0 to 10"),
+    ],
+)
+def test_the_arrow_agrees_with_the_first_and_latest_readings_it_is_shown_with(values, direction, words):
+    trend = pain_trend(series(*values), important_change=2)
+    assert trend.direction == direction
+    assert trend_words(trend, days=14) == f"Worst pain over 14 days: {words}."
+    assert trend.change == values[-1] - values[0]
+
+
+def test_without_a_direction_the_words_say_why():
+    trend = pain_trend(series(5), important_change=2)
+    assert trend_words(trend, days=14) == "Worst pain over 14 days: too few check-ins to show a direction."
 
 
 def test_trend_reports_first_last_count_and_the_fitted_change():

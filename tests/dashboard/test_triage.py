@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import AlertFactory, PatientFactory
+from tracker.alerts.contacts import alert_contact_record
 from tracker.alerts.models import Alert
 from tracker.audit.models import AuditAction, AuditLog
 from tracker.core.vocab import AlertStatus, Role
@@ -267,3 +268,28 @@ def test_admin_sees_every_patients_alerts(web_as, admin_user, patient, other_pat
     AlertFactory(patient=other_patient, rule="neuro_deficit")
     assert len(queue_ids(web_as(admin_user).get(TRIAGE))) == 2
     assert admin_user.role == Role.ADMIN
+
+
+def test_the_card_says_the_latest_contact_and_how_long_ago(web_as, nurse, physician, patient):
+    alert = AlertFactory(patient=patient, rule="neuro_deficit")
+    untouched = AlertFactory(patient=patient, rule="pain_escalation")
+    with time_machine.travel(timezone.now() - timedelta(minutes=30)):
+        alert_contact_record(alert=alert, user=physician, method="sms", result="left_message")
+    with time_machine.travel(timezone.now() - timedelta(minutes=10)):
+        alert_contact_record(alert=alert, user=nurse, method="phone", result="no_answer")
+    html = web_as(nurse).get(TRIAGE).content.decode()
+    card = html.split(f'id="alert-{alert.pk}"')[1].split("</li>")[0]
+    assert "Last contact" in card and "Called, no answer · 10\xa0minutes ago" in card
+    assert "Texted" not in card  # only the latest
+    assert "Last contact" not in html.split(f'id="alert-{untouched.pk}"')[1].split("</li>")[0]
+
+
+@pytest.mark.parametrize("patients", [3, 30])
+def test_latest_contacts_cost_no_extra_query(web_as, nurse, patients, django_assert_num_queries):
+    _queue_with(patients, nurse)
+    for alert in Alert.objects.all():
+        alert_contact_record(alert=alert, user=nurse, method="phone", result="reached")
+    client = web_as(nurse)
+    with django_assert_num_queries(TRIAGE_QUERIES):
+        response = client.get(TRIAGE)
+    assert response.content.decode().count("Called, reached") == min(2 * patients + 1, TRIAGE_PAGE_SIZE)

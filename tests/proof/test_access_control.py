@@ -72,6 +72,7 @@ MATRIX = [
     ("GET", "alerts/<int:pk>/", STAFF_ON_TEAM, "one"),
     ("POST", "alerts/<int:pk>/acknowledge/", STAFF_ON_TEAM, None),
     ("POST", "alerts/<int:pk>/resolve/", STAFF_ON_TEAM, None),
+    ("POST", "alerts/<int:pk>/contacts/", STAFF_ON_TEAM, None),
     ("GET", "alerts/statistics/", "302 403 403 403 403 403 ok 403 ok", None),
     # Rehabilitation
     ("GET", "exercises/today/", PATIENT_ONLY, None),
@@ -130,6 +131,8 @@ MATRIX = [
     ("GET", "api/v1/alerts/<int:pk>/", API_STAFF_ON_TEAM, "one"),
     ("POST", "api/v1/alerts/<int:pk>/acknowledge/", API_STAFF_ON_TEAM, None),
     ("POST", "api/v1/alerts/<int:pk>/resolve/", API_STAFF_ON_TEAM, None),
+    ("GET", "api/v1/alerts/<int:pk>/contacts/", API_STAFF_ON_TEAM, "one"),
+    ("POST", "api/v1/alerts/<int:pk>/contacts/", API_STAFF_ON_TEAM, None),
     ("GET", "api/v1/exercises/", API_EVERYONE, None),
     ("GET", "api/v1/exercises/<int:pk>/", API_EVERYONE, None),
     ("GET", "api/v1/plans/?patient={patient}", API_OWNER_OR_TEAM, "one"),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.alerts.models import ContactMethod, ContactResult
 from tracker.alerts.outcomes import outcome_choices
 from tracker.alerts.services import MAX_NOTE_LENGTH
 
@@ -24,6 +25,39 @@ class ResolveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [("", _("Choose an outcome")), *outcome_choices()]
         self.fields["outcome"].error_messages["required"] = _("Please choose an outcome.")
+
+
+class ContactForm(forms.Form):
+    """Record a contact attempt with the patient (the alert page's contact log)."""
+
+    method = forms.ChoiceField(
+        label=_("How"),
+        choices=ContactMethod.choices,
+        initial=ContactMethod.PHONE,
+        error_messages={
+            "required": _("Please choose how you contacted the patient."),
+            "invalid_choice": _("Please choose how you contacted the patient."),
+        },
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[("", _("Choose a result")), *ContactResult.choices],
+        error_messages={
+            "required": _("Please choose what happened."),
+            "invalid_choice": _("Please choose what happened."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the alert page also has the resolve form, whose note is id_note.
+        kwargs.setdefault("auto_id", "contact_%s")
+        super().__init__(*args, **kwargs)
 
 
 PERIOD_CHOICES = [

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.vocab import AlertStatus, Outcome, RuleCode, Severity
@@ -82,6 +83,19 @@ class Alert(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def latest_contact_words(self) -> str:
+        """The latest contact attempt in a few words ("Called, no answer"), when the queryset was annotated
+        by ``selectors.with_latest_contact``; "" otherwise or when nobody has tried yet."""
+        method = getattr(self, "latest_contact_method", None)
+        result = getattr(self, "latest_contact_result", None)
+        if not method or not result:
+            return ""
+        return _("%(method)s, %(result)s") % {
+            "method": _label(ContactAttempt, method),
+            "result": str(_label(ContactResult, result)).lower(),
+        }
 
 
 class AlertEventKind(models.TextChoices):
@@ -165,3 +179,49 @@ class OncallPage(models.Model):
 
     def __str__(self) -> str:
         return f"On-call page for alert #{self.alert_id} level {self.level} ({self.status})"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("Text message")
+    VIDEO = "video", _("Video call")
+    IN_PERSON = "in_person", _("In person")
+
+
+class ContactAttempt(models.TextChoices):
+    """How an attempt reads in the triage queue ("Called, no answer"): the same codes as ContactMethod."""
+
+    PHONE = "phone", _("Called")
+    SMS = "sms", _("Texted")
+    VIDEO = "video", _("Video call")
+    IN_PERSON = "in_person", _("Seen in person")
+
+
+class ContactResult(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class AlertContact(models.Model):
+    """One attempt by the care team to reach the patient about an alert (API.md "Reports and the care
+    team's answer"): how, with what result, and a note. Recording one on an open alert acknowledges it."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="contacts")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("how"), max_length=12, choices=ContactMethod.choices)
+    result = models.CharField(_("result"), max_length=16, choices=ContactResult.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(method__in=ContactMethod.values), name="alert_contact_method_valid"),
+            models.CheckConstraint(condition=Q(result__in=ContactResult.values), name="alert_contact_result_valid"),
+        ]
+        indexes = [models.Index(fields=["alert", "-at"], name="alert_contact_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.method} contact ({self.result}) for alert #{self.alert_id}"

@@ -6,7 +6,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracker.core.vocab import Instrument
+from tracker.core.vocab import Instrument, Role
 
 SOURCE_WORDS = {
     "symptoms.checkin": gettext_lazy("check-in"),
@@ -132,3 +132,47 @@ def describe_evidence(alert) -> list[dict]:
             }
         )
     return items
+
+
+SOURCE_TYPE_WORDS = {
+    "checkin": gettext_lazy("Check-in"),
+    "screen": gettext_lazy("Questionnaire"),
+    "exercise_log": gettext_lazy("Exercise log"),
+}
+VIA_WORDS = {
+    "app": gettext_lazy("the app"),
+    "phone": gettext_lazy("a telephone call"),
+    "paper": gettext_lazy("a paper form"),
+}
+
+
+def reported_words(source: dict) -> str:
+    """Who reported a source and how, in words: "the patient, via the app", "Nurse Chen (nurse), via a
+    telephone call". Works for any reporter role and channel (an unknown one is shown as itself)."""
+    reporter = source.get("reported_by") or {}
+    via = source.get("reported_via") or "app"
+    via_words = VIA_WORDS.get(via, via)
+    role = reporter.get("role", "")
+    if role == Role.PATIENT:
+        return _("the patient, via %(via)s") % {"via": via_words}
+    try:
+        role_words = str(Role(role).label).lower()
+    except ValueError:
+        role_words = role
+    return _("%(name)s (%(role)s), via %(via)s") % {
+        "name": reporter.get("display_name", ""),
+        "role": role_words,
+        "via": via_words,
+    }
+
+
+def describe_sources(sources: list[dict]) -> list[dict]:
+    """The alert page's "What the patient reported": each source with its kind and reporter in words."""
+    return [
+        {
+            **source,
+            "kind": SOURCE_TYPE_WORDS.get(source["type"], source["type"]),
+            "reported": reported_words(source),
+        }
+        for source in sources
+    ]

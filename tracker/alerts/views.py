@@ -1,5 +1,9 @@
 """Alert pages: one alert (evidence, history, acknowledge and resolve), and per-rule statistics.
 
+The alert page is where the nurse acts: the patient's phone and emergency contact as tap-to-call links,
+what the patient reported (with their note), the last few check-ins, the patient's other unresolved
+alerts and the contact log, whose form records a call (acknowledging an open alert).
+
 The acknowledge and resolve URLs are also the targets of the triage queue and the patient pages
 (the dashboard app): they accept a safe ``next`` (same host only) to return to.
 """
@@ -13,16 +17,25 @@ from django.views.decorators.http import require_POST
 
 from tracker.accounts.decorators import role_required, staff_required
 from tracker.alerts.charts import stats_figure
-from tracker.alerts.forms import ResolveForm
+from tracker.alerts.contacts import alert_contact_record
+from tracker.alerts.forms import ContactForm, ResolveForm
 from tracker.alerts.outcomes import outcome_label
-from tracker.alerts.presentation import describe_evidence
-from tracker.alerts.selectors import alert_events, alert_get_for
+from tracker.alerts.presentation import describe_evidence, describe_sources
+from tracker.alerts.selectors import (
+    alert_contacts,
+    alert_events,
+    alert_get_for,
+    alert_sources,
+    other_active_alerts,
+)
 from tracker.alerts.services import AlertStateConflict, alert_acknowledge, alert_resolve
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
 from tracker.core.vocab import Role
+from tracker.symptoms.selectors import checkins_of
 
 STATS_ROLES = (Role.PHYSICIAN, Role.ADMIN)
+RECENT_CHECKINS = 5
 
 
 def safe_next(request, default: str) -> str:
@@ -35,9 +48,15 @@ def safe_next(request, default: str) -> str:
     return default
 
 
-def _render_detail(request, alert, *, resolve_form=None, status=200):
+def _render_detail(request, alert, *, resolve_form=None, contact_form=None, status=200):
     context = {
         "alert": alert,
+        "patient": alert.patient,
+        "sources": describe_sources(alert_sources([alert])[alert.pk]),
+        "recent_checkins": list(checkins_of(alert.patient)[:RECENT_CHECKINS]),
+        "other_alerts": list(other_active_alerts(alert)),
+        "contacts": list(alert_contacts(alert)),
+        "contact_form": contact_form or ContactForm(),
         "events": list(alert_events(alert)),
         "evidence": describe_evidence(alert),
         "resolve_form": resolve_form or ResolveForm(),
@@ -83,6 +102,23 @@ def alert_resolve_view(request, pk):
     except AlertStateConflict as conflict:
         messages.warning(request, conflict.message)
     return redirect(safe_next(request, reverse("alerts:detail", args=[alert.pk])))
+
+
+@staff_required
+@require_POST
+def alert_contact_view(request, pk):
+    """Record a contact attempt from the alert page; an open alert is acknowledged by it."""
+    alert = alert_get_for(request.user, pk)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        audit_log(actor=request.user, action=AuditAction.VIEW, patient=alert.patient, target=f"alert {alert.pk}")
+        return _render_detail(request, alert, contact_form=form)
+    recorded = alert_contact_record(alert=alert, user=request.user, **form.cleaned_data)
+    if recorded.acknowledged:
+        messages.success(request, _("Contact recorded. The alert is now acknowledged by you."))
+    else:
+        messages.success(request, _("Contact recorded."))
+    return redirect(safe_next(request, reverse("alerts:detail", args=[alert.pk]) + "#alert-contacts"))
 
 
 stats_required = role_required(*STATS_ROLES)

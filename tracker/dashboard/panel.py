@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from tracker.accounts.models import PatientProfile
 from tracker.alerts.rules import Thresholds, missed_checkins
 from tracker.dashboard.selectors import SPARKLINE_DAYS, pain_points, panel_patients, workspace_for
-from tracker.dashboard.trends import Direction, Trend, pain_trend, sparkline_svg
+from tracker.dashboard.trends import Direction, Trend, pain_trend, sparkline_svg, trend_words
 from tracker.rehab.selectors import adherence_for_patients
 
 
@@ -30,6 +30,7 @@ class PanelRow:
     latest_pain: int | None
     pain_severe: bool
     trend: Trend
+    trend_words: str  # what the arrow measures, for its title and screen readers
     sparkline: SafeString
     open_alerts: int
     has_emergency: bool
@@ -110,6 +111,7 @@ def panel_rows(
                 latest_pain=patient.latest_pain,
                 pain_severe=patient.latest_pain is not None and patient.latest_pain >= thresholds.pain_severe,
                 trend=trend,
+                trend_words=trend_words(trend, days=SPARKLINE_DAYS),
                 sparkline=sparkline_svg(
                     series, start=start, end=now, label=_trend_label(trend), severe=thresholds.pain_severe
                 ),

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from tracker.accounts.selectors import patients_visible_to
 from tracker.alerts.models import ACTIVE_STATUSES, Alert
 from tracker.alerts.rules import ROUTING
-from tracker.alerts.selectors import alerts_visible_to
+from tracker.alerts.selectors import alerts_visible_to, with_latest_contact
 from tracker.core.vocab import AlertStatus, Instrument, Role, RuleCode, Severity
 from tracker.psych.models import Referral, Screen
 from tracker.symptoms.models import CheckIn
@@ -102,9 +102,10 @@ def triage_queue(
     """Open and acknowledged alerts of the user's patients that the user's role handles.
 
     Emergency first, then urgent, then routine; oldest first within each (the alerts app's order, the
-    same as the API's), with the patient and the people joined in: one query for a page.
+    same as the API's), with the patient, the people and the latest contact attempt ("Called, no answer")
+    joined in: one query for a page.
     """
-    alerts = (
+    alerts = with_latest_contact(
         _active_alerts_for(user)
         # Active alerts have no resolver; a row needs only these columns (the tests count the queries,
         # so a template reaching for a deferred one fails them).

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 
 from tracker.accounts.models import PatientProfile
 from tracker.alerts.models import ACTIVE_STATUSES, Alert, AlertEvent
+from tracker.alerts.selectors import with_latest_contact
 from tracker.core.vocab import (
     Bladder,
     Bowel,
@@ -96,7 +97,7 @@ def timeline_for(patient: PatientProfile, period: Period) -> Timeline:
     )
     events = AlertEvent.objects.select_related("actor").order_by("at", "id")
     timeline.alerts = list(
-        Alert.objects.filter(patient=patient)
+        with_latest_contact(Alert.objects.filter(patient=patient))
         .filter(Q(created_at__gte=period.start, created_at__lt=period.end) | Q(status__in=ACTIVE_STATUSES))
         .select_related("patient__user", "acknowledged_by", "resolved_by")
         .prefetch_related(Prefetch("events", queryset=events))

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import models
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 PAIN_MAX = 10
@@ -32,7 +33,7 @@ ARROWS = {Direction.RISING: "↑", Direction.FALLING: "↓", Direction.STEADY: "
 @dataclass(frozen=True)
 class Trend:
     direction: Direction
-    change: float | None  # fitted change over the observed span, in pain points
+    change: float | None  # the latest reading minus the first, in pain points
     first: int | None
     last: int | None
     count: int
@@ -43,29 +44,22 @@ class Trend:
 
 
 def pain_trend(points: Sequence[tuple[datetime, int]], *, important_change: int) -> Trend:
-    """Direction of pain over the points (oldest first): the least-squares line's rise from first to last time.
+    """Direction of pain over the points (oldest first): from the first reading to the latest.
 
-    A fitted change of at least ``important_change`` points (Farrar 2001: about 2 points is clinically
-    important; the site's ``pain_rise_points`` threshold) is rising or falling; less is steady. Fewer
-    than two points, or all at one moment, is unknown. A line, not first-vs-last, so one odd day does
-    not flip the arrow.
+    The arrow sits next to "from 9 to 3", so it must say what those numbers say: the latest reading
+    minus the first, rising or falling when it differs by at least ``important_change`` points (Farrar
+    2001: about 2 points is clinically important; the site's ``pain_rise_points`` threshold), steady when
+    less. (A least-squares line, used before, could read "rising" for a fall from 9 to 3 when a bad week
+    came between.) A bad day between the two ends changes nothing; the sparkline beside shows it. Fewer
+    than two points, or all at one moment, is unknown.
     """
     count = len(points)
     if count == 0:
         return Trend(Direction.UNKNOWN, None, None, None, 0)
     first, last = points[0][1], points[-1][1]
-    if count < 2:
+    if count < 2 or points[0][0] == points[-1][0]:
         return Trend(Direction.UNKNOWN, None, first, last, count)
-    t0 = points[0][0]
-    xs = [(moment - t0).total_seconds() / 86400 for moment, _value in points]
-    ys = [float(value) for _moment, value in points]
-    mean_x = sum(xs) / count
-    mean_y = sum(ys) / count
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    if spread == 0:
-        return Trend(Direction.UNKNOWN, None, first, last, count)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    change = round(slope * (xs[-1] - xs[0]), 1)
+    change = float(last - first)
     if change >= important_change:
         direction = Direction.RISING
     elif change <= -important_change:
@@ -73,6 +67,19 @@ def pain_trend(points: Sequence[tuple[datetime, int]], *, important_change: int)
     else:
         direction = Direction.STEADY
     return Trend(direction, change, first, last, count)
+
+
+def trend_words(trend: Trend, *, days: int) -> str:
+    """What the arrow measures, in the words a nurse would say: "Worst pain over 14 days: falling from 9
+    to 3." (the panel's title and screen-reader text next to the arrow)."""
+    if trend.direction == Direction.UNKNOWN:
+        return gettext("Worst pain over %(days)s days: too few check-ins to show a direction.") % {"days": days}
+    return gettext("Worst pain over %(days)s days: %(direction)s from %(first)s to %(last)s.") % {
+        "days": days,
+        "direction": str(trend.direction.label).lower(),
+        "first": trend.first,
+        "last": trend.last,
+    }
 
 
 def sparkline_svg(

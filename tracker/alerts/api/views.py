@@ -12,13 +12,21 @@ from tracker.accounts.api.permissions import IsStaff
 from tracker.accounts.selectors import get_patient_for
 from tracker.alerts.api.serializers import (
     AlertConflictSerializer,
+    AlertContactSerializer,
     AlertDetailSerializer,
     AlertFilterSerializer,
     AlertResolveSerializer,
     AlertSerializer,
 )
+from tracker.alerts.contacts import alert_contact_record
 from tracker.alerts.models import AlertEvent
-from tracker.alerts.selectors import alert_get_for, alerts_visible_to
+from tracker.alerts.selectors import (
+    alert_contacts,
+    alert_get_for,
+    alert_sources,
+    alerts_visible_to,
+    other_active_alert_ids,
+)
 from tracker.alerts.services import AlertStateConflict, alert_acknowledge, alert_resolve
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
@@ -59,11 +67,19 @@ class AlertListView(generics.ListAPIView):
         return queryset
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        page = getattr(self.paginator, "page", None)
-        if page is not None:
-            patients = {alert.patient_id: alert.patient for alert in page.object_list}
-            audit_many(actor=request.user, action=AuditAction.VIEW, patients=patients.values(), target="alerts")
+        # Queries: the page and its count, then for the whole page one per kind of source submission
+        # present (at most three) and one for the patients' other alerts; then the audit rows.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        alerts = list(page) if page is not None else list(self.filter_queryset(self.get_queryset()))
+        context = {
+            **self.get_serializer_context(),
+            "sources": alert_sources(alerts),
+            "other_open_alerts": other_active_alert_ids(alerts),
+        }
+        data = AlertSerializer(alerts, many=True, context=context).data
+        response = self.get_paginated_response(data) if page is not None else Response(data)
+        patients = {alert.patient_id: alert.patient for alert in alerts}
+        audit_many(actor=request.user, action=AuditAction.VIEW, patients=patients.values(), target="alerts")
         return response
 
 
@@ -125,3 +141,40 @@ class AlertResolveView(APIView):
         except AlertStateConflict as conflict:
             return _conflict(conflict)
         return Response(AlertSerializer(alert).data)
+
+
+class AlertContactListView(generics.ListCreateAPIView):
+    """The care team's contact attempts for one alert, newest first; POST records one (201) and
+    acknowledges the alert if it is still open. Staff on the care team; patients 403; out of reach 404."""
+
+    serializer_class = AlertContactSerializer
+    permission_classes = [IsStaff]
+
+    def _alert(self):
+        if not hasattr(self, "_alert_cache"):
+            self._alert_cache = alert_get_for(self.request.user, self.kwargs["pk"])
+        return self._alert_cache
+
+    def get_queryset(self):
+        return alert_contacts(self._alert())
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        alert = self._alert()
+        audit_log(actor=request.user, action=AuditAction.VIEW, patient=alert.patient, target=f"alert {alert.pk}")
+        return response
+
+    @extend_schema(
+        request=AlertContactSerializer,
+        responses={
+            201: AlertContactSerializer,
+            400: OpenApiResponse(description="Unknown method or result"),
+            404: OpenApiResponse(description="Not found"),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        alert = self._alert()
+        serializer = AlertContactSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        recorded = alert_contact_record(alert=alert, user=request.user, **serializer.validated_data)
+        return Response(AlertContactSerializer(recorded.contact).data, status=status.HTTP_201_CREATED)
