@@ -13,9 +13,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tracker.accounts.models import PatientProfile
-from tracker.alerts.rules import CheckInFacts, Thresholds, thresholds_from_settings
+from tracker.alerts.rules import SECTIONS, CheckInFacts, Thresholds, thresholds_from_settings
 from tracker.core.vocab import CheckinSchedule
-from tracker.symptoms.models import FACT_FIELDS, CheckIn, checkin_facts
+from tracker.symptoms.models import FACT_FIELDS, SECTION_ANSWERED, CheckIn, checkin_facts
 
 # A weekly check-in is due again this many local days after the last one.
 WEEKLY_PERIOD_DAYS = 7
@@ -35,6 +35,10 @@ def checkin_history_facts(
     baseline window of `tracker.alerts.rules.pain_baseline`) plus the latest one before `before` even
     when it is older than that (the "previous check-in"). Pass the result as `earlier` to
     `tracker.alerts.rules.evaluate_checkin(current, earlier, t)`. `patient` may be a profile or its id.
+
+    Check-ins may leave out sections, and each rule compares with the latest earlier check-in that
+    answered its section: so for a section that none of those rows answered, the latest check-in that
+    did is added too (one more query per such section, none in the usual case).
     One query, two when the window is empty; only the columns the rules read, no model instances.
     """
     t = thresholds or thresholds_from_settings()
@@ -46,7 +50,15 @@ def checkin_history_facts(
     window = list(earlier.filter(recorded_at__gte=before - timedelta(days=t.pain_baseline_days)))
     if not window:
         window = list(earlier[:1])
-    return [checkin_facts(row) for row in reversed(window)]
+    facts = [checkin_facts(row) for row in reversed(window)]
+    further_back = []  # all older than `facts` (which hold the latest check-in before `before`)
+    if facts:  # with no check-in at all before this one, there is nothing further back either
+        for section in SECTIONS:
+            if not any(fact.answered(section) for fact in facts):
+                row = earlier.filter(**SECTION_ANSWERED[section]).first()
+                if row is not None and all(row["recorded_at"] != f.recorded_at for f in further_back):
+                    further_back.append(checkin_facts(row))
+    return [*sorted(further_back, key=lambda fact: fact.recorded_at), *facts]
 
 
 def checkins_between(patient: PatientProfile, *, start: datetime, end: datetime | None = None) -> list[CheckIn]:

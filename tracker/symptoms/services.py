@@ -33,8 +33,8 @@ def _in_vocabulary_order(values: Iterable[str], vocabulary) -> list[str]:
 def checkin_create(
     *,
     patient: PatientProfile,
-    pain_now: int,
-    pain_worst_24h: int,
+    pain_now: int | None,
+    pain_worst_24h: int | None,
     pain_sites: Iterable[str] = (),
     night_pain: bool = False,
     worse_with_straining: bool = False,
@@ -47,6 +47,8 @@ def checkin_create(
     bowel: str = Bowel.NORMAL,
     side_effects: Mapping[str, int] | None = None,
     note: str = "",
+    neuro_answered: bool = True,
+    side_effects_answered: bool = True,
     client_id: uuid.UUID | None = None,
     recorded_at: datetime | None = None,
 ) -> tuple[CheckIn, bool]:
@@ -58,10 +60,32 @@ def checkin_create(
     back and the row already there is returned. Values are validated by the callers' forms and
     serializers; the model's validators and database constraints are the last line.
     Limbs missing from `weakness` and side effects missing from `side_effects` are none / 0.
+
+    Sections may be left out: pain with `pain_now=pain_worst_24h=None`, the neurological questions with
+    `neuro_answered=False`, the side effects with `side_effects_answered=False`; at least one must be
+    answered (ValueError otherwise), and a section left out may not carry answers (ValueError).
     """
     weakness = dict(weakness or {})
     side_effects = dict(side_effects or {})
     unknown = (set(weakness) - set(Limb.values)) | (set(side_effects) - set(SIDE_EFFECT_FIELDS))
+    pain_sites, numbness = list(pain_sites), list(numbness)
+    pain_answered = pain_now is not None or pain_worst_24h is not None
+    section_problem = None
+    if not (pain_answered or neuro_answered or side_effects_answered):
+        section_problem = "a check-in must answer at least one section"
+    elif not pain_answered and (pain_sites or night_pain or worse_with_straining or breakthrough_doses):
+        section_problem = "pain details without pain scores"
+    elif not neuro_answered and (
+        any(level != WeaknessLevel.NONE for level in weakness.values())
+        or numbness
+        or walking != Walking.NORMAL
+        or falls
+        or bladder != Bladder.NORMAL
+        or bowel != Bowel.NORMAL
+    ):
+        section_problem = "neurological answers in a check-in that left them out"
+    elif not side_effects_answered and any(side_effects.values()):
+        section_problem = "side effects in a check-in that left them out"
     checkin = CheckIn(
         patient=patient,
         client_id=client_id,
@@ -78,12 +102,16 @@ def checkin_create(
         bladder=bladder,
         bowel=bowel,
         note=note,
+        neuro_answered=neuro_answered,
+        side_effects_answered=side_effects_answered,
         **{field: weakness.get(limb, WeaknessLevel.NONE) for limb, field in WEAKNESS_FIELDS.items()},
         **{name: side_effects.get(name, 0) for name in SIDE_EFFECT_FIELDS},
     )
     try:
         if unknown:
             raise ValueError(f"unknown limb or side effect: {', '.join(sorted(unknown))}")
+        if section_problem:
+            raise ValueError(section_problem)
         checkin.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
         # A transaction even for this one INSERT (BEGIN and COMMIT cost two round trips): if the database
         # connection drops between the INSERT and the COMMIT, the row is rolled back and the API's 503
