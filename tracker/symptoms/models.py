@@ -198,18 +198,14 @@ class CheckIn(Submission):
         return {name: getattr(self, name) for name in SIDE_EFFECT_FIELDS}
 
     def problems(self) -> list[str]:
-        """Everything reported besides the pain scores and walking, in plain words ([] when nothing)."""
+        """Everything reported besides the pain scores and walking, in plain words ([] when nothing).
+
+        The neurological red-flag items first (weakness per limb, numbness, falls, bladder, bowels), then
+        the pain details, then the side effects.
+        """
         from tracker.core.vocab import SideEffect, SideEffectSeverity
 
         found = []
-        if self.pain_sites:
-            found.append(_("Pain: %(sites)s") % {"sites": ", ".join(str(PainSite(s).label) for s in self.pain_sites)})
-        if self.night_pain:
-            found.append(str(_("Pain at night")))
-        if self.worse_with_straining:
-            found.append(str(_("Worse on coughing or straining")))
-        if self.breakthrough_doses:
-            found.append(_("Extra pain doses: %(n)s") % {"n": self.breakthrough_doses})
         for limb, level in self.weakness.items():
             found.append(f"{Limb(limb).label}: {WeaknessLevel(level).label}")
         if self.numbness:
@@ -222,6 +218,14 @@ class CheckIn(Submission):
             found.append(f"{_('Bladder')}: {self.get_bladder_display()}")
         if self.bowel != Bowel.NORMAL:
             found.append(f"{_('Bowels')}: {self.get_bowel_display()}")
+        if self.pain_sites:
+            found.append(_("Pain: %(sites)s") % {"sites": ", ".join(str(PainSite(s).label) for s in self.pain_sites)})
+        if self.night_pain:
+            found.append(str(_("Pain at night")))
+        if self.worse_with_straining:
+            found.append(str(_("Worse on coughing or straining")))
+        if self.breakthrough_doses:
+            found.append(_("Extra pain doses: %(n)s") % {"n": self.breakthrough_doses})
         for name, value in self.side_effects.items():
             if value:
                 found.append(f"{SideEffect(name).label}: {SideEffectSeverity(value).label}")

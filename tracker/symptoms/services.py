@@ -22,7 +22,7 @@ from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Wal
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS, CheckIn
 from tracker.symptoms.selectors import checkin_history_facts
 
-__all__ = ["checkin_advice", "checkin_create", "checkin_for_client_id", "checkin_history_facts"]
+__all__ = ["checkin_advice", "checkin_advice_unsaved", "checkin_create", "checkin_for_client_id", "checkin_history_facts"]
 
 
 def _in_vocabulary_order(values: Iterable[str], vocabulary) -> list[str]:
@@ -132,6 +132,27 @@ def checkin_for_client_id(patient: PatientProfile, client_id: uuid.UUID | None) 
     if client_id is None:
         return None
     return CheckIn.objects.filter(patient=patient, client_id=client_id).first()
+
+
+def checkin_advice_unsaved(*, patient: PatientProfile, **answers) -> Advice:
+    """The advice the answers given so far call for, without storing anything.
+
+    For a check-in page sent with errors where no section could be stored: the patient still sees the
+    emergency or urgent advice that their valid answers call for. `answers` are `checkin_create`'s.
+    """
+    weakness = answers.pop("weakness", None) or {}
+    side_effects = answers.pop("side_effects", None) or {}
+    answers.pop("client_id", None)
+    checkin = CheckIn(
+        patient=patient,
+        recorded_at=timezone.now(),
+        **{key: value for key, value in answers.items() if key != "note"},
+        **{field: weakness.get(limb, WeaknessLevel.NONE) for limb, field in WEAKNESS_FIELDS.items()},
+        **{name: side_effects.get(name, 0) for name in SIDE_EFFECT_FIELDS},
+    )
+    checkin.pain_sites = list(checkin.pain_sites)
+    checkin.numbness = list(checkin.numbness)
+    return checkin_advice(checkin)
 
 
 def checkin_advice(checkin: CheckIn) -> Advice:
