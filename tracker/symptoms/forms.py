@@ -66,7 +66,14 @@ def _count(label, help_text=""):
 
 # The form's questions by section (tracker.alerts.rules.SECTIONS); the note belongs to none.
 SECTION_FIELDS = {
-    SECTION_PAIN: ("pain_now", "pain_worst_24h", "pain_sites", "night_pain", "worse_with_straining", "breakthrough_doses"),
+    SECTION_PAIN: (
+        "pain_now",
+        "pain_worst_24h",
+        "pain_sites",
+        "night_pain",
+        "worse_with_straining",
+        "breakthrough_doses",
+    ),
     SECTION_NEURO: (*WEAKNESS_FIELDS.values(), "numbness", "walking", "falls", "bladder", "bowel"),
     SECTION_SIDE_EFFECTS: SIDE_EFFECT_FIELDS,
 }
@@ -190,9 +197,7 @@ class CheckInForm(SendOnceForm):
 
     def valid_sections(self) -> list[str]:
         """The sections whose every answer is valid (call after `is_valid()`)."""
-        return [
-            name for name in self.section_names if not any(field in self.errors for field in SECTION_FIELDS[name])
-        ]
+        return [name for name in self.section_names if not any(field in self.errors for field in SECTION_FIELDS[name])]
 
     def clean(self):
         cleaned = super().clean()

@@ -65,7 +65,9 @@ class CheckIn(Submission):
     # section not answered keeps its columns at their "nothing wrong" defaults (database constraints),
     # and the rules skip it (tracker.alerts.rules.evaluate_checkin).
     # Pain (0-10 numeric rating scale)
-    pain_now = models.PositiveSmallIntegerField(_("pain now"), null=True, blank=True, validators=[MaxValueValidator(10)])
+    pain_now = models.PositiveSmallIntegerField(
+        _("pain now"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
     pain_worst_24h = models.PositiveSmallIntegerField(
         _("worst pain in 24 hours"), null=True, blank=True, validators=[MaxValueValidator(10)]
     )
@@ -181,7 +183,11 @@ class CheckIn(Submission):
     @property
     def sections_missing(self) -> list[str]:
         """The sections this check-in left out, in form order (tracker.alerts.rules.SECTIONS codes)."""
-        answered = {"pain": self.pain_answered, "neuro": self.neuro_answered, "side_effects": self.side_effects_answered}
+        answered = {
+            "pain": self.pain_answered,
+            "neuro": self.neuro_answered,
+            "side_effects": self.side_effects_answered,
+        }
         return [name for name, done in answered.items() if not done]
 
     @property

@@ -22,7 +22,13 @@ from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Wal
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS, CheckIn
 from tracker.symptoms.selectors import checkin_history_facts
 
-__all__ = ["checkin_advice", "checkin_advice_unsaved", "checkin_create", "checkin_for_client_id", "checkin_history_facts"]
+__all__ = [
+    "checkin_advice",
+    "checkin_advice_unsaved",
+    "checkin_create",
+    "checkin_for_client_id",
+    "checkin_history_facts",
+]
 
 
 def _in_vocabulary_order(values: Iterable[str], vocabulary) -> list[str]:

@@ -161,9 +161,7 @@ class CheckInSerializer(StrictSerializer):
         "At most 5 minutes in the future and 7 days in the past.",
     )
     submitted_at = serializers.DateTimeField(read_only=True)
-    pain = PainSerializer(
-        source="*", required=False, help_text="Pain. Left out: not answered (read back as null)."
-    )
+    pain = PainSerializer(source="*", required=False, help_text="Pain. Left out: not answered (read back as null).")
     neuro = NeuroSerializer(
         source="*", required=False, help_text="Neurological symptoms. Left out: not answered (read back as null)."
     )
