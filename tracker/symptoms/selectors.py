@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tracker.accounts.models import PatientProfile
+from tracker.alerts.models import ACTIVE_STATUSES, Alert
+from tracker.alerts.raised_by import CLOCK_RULES
 from tracker.alerts.rules import SECTIONS, CheckInFacts, Thresholds, thresholds_from_settings
-from tracker.core.vocab import CheckinSchedule
+from tracker.core.vocab import AlertStatus, CheckinSchedule, Severity
 from tracker.symptoms.models import FACT_FIELDS, SECTION_ANSWERED, CheckIn, checkin_facts
 
 # A weekly check-in is due again this many local days after the last one.
@@ -119,3 +121,56 @@ def checkin_status(patient: PatientProfile, *, now: datetime | None = None) -> C
         days = WEEKLY_PERIOD_DAYS if schedule == CheckinSchedule.WEEKLY else 1
         next_due = last_day + timedelta(days=days)
     return CheckinStatus(schedule=schedule, due=due, last_recorded_at=last_recorded_at, next_due=next_due)
+
+
+# --------------------------------------------------------------------------------------------------
+# The care team's answer, for the patient's home page
+# --------------------------------------------------------------------------------------------------
+
+# How long after it was resolved the home page still says who saw a report.
+SEEN_SHOWN_FOR = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class CareTeamAnswer:
+    """What the home page says about the alerts the patient's check-ins raised.
+
+    `waiting`: emergency or urgent alerts no clinician has acknowledged yet (the call-now card stays);
+    `seen`: the latest such alert a clinician acknowledged, unresolved or resolved in the last day.
+    """
+
+    waiting: list[Alert]
+    seen: Alert | None
+
+    @property
+    def level(self) -> str | None:
+        """The most severe waiting alert's severity (emergency before urgent), or None."""
+        severities = {alert.severity for alert in self.waiting}
+        for severity in (Severity.EMERGENCY, Severity.URGENT):
+            if severity in severities:
+                return severity
+        return None
+
+
+def care_team_answer(patient: PatientProfile, *, now: datetime | None = None) -> CareTeamAnswer:
+    """The emergency and urgent alerts the patient's check-ins raised, as the home page tells them. One query."""
+    now = now or timezone.now()
+    alerts = list(
+        Alert.objects.filter(
+            patient=patient,
+            severity__in=(Severity.EMERGENCY, Severity.URGENT),
+            triggers__source_type=CheckIn._meta.label_lower,
+        )
+        .exclude(rule__in=CLOCK_RULES)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(resolved_at__gte=now - SEEN_SHOWN_FOR))
+        .select_related("acknowledged_by")
+        .distinct()
+        .order_by("-reported_at", "-id")
+    )
+    waiting = [alert for alert in alerts if alert.status == AlertStatus.OPEN]
+    seen = max(
+        (alert for alert in alerts if alert.acknowledged_at is not None),
+        key=lambda alert: alert.acknowledged_at,
+        default=None,
+    )
+    return CareTeamAnswer(waiting=waiting, seen=seen)

@@ -3,7 +3,6 @@ the staff view of a patient's check-in history."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,17 +19,13 @@ from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
 from tracker.symptoms.charts import history_charts
 from tracker.symptoms.forms import SECTION_NAMES, CheckInForm, ReminderForm, checkin_initial
+from tracker.symptoms.home import tel_href
 from tracker.symptoms.selectors import checkin_status, checkins_between, checkins_of
 from tracker.symptoms.services import checkin_advice, checkin_advice_unsaved, checkin_create
 
 HISTORY_PERIODS = (30, 90, 180, 365)  # days a history page can show
 DEFAULT_HISTORY_DAYS = 90
 EARLIER_AFTER = timedelta(hours=12)  # a confirmation page opened this long after sending says so
-
-
-def tel_href(number: str) -> str:
-    """`tel:` link target for a phone number as people write it ("+44 20 7946 0000" -> "tel:+442079460000")."""
-    return "tel:" + re.sub(r"[^0-9+]", "", number)
 
 
 def _advice_context(advice, patient) -> dict:
