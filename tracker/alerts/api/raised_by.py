@@ -38,7 +38,8 @@ ALERTS_SCHEMA = {
 @extend_schema_field(ALERTS_SCHEMA)
 class RaisedAlertsField(serializers.Field):
     """`alerts` of a submission: read from `raised_alerts` when a list view attached them in bulk
-    (tracker.alerts.raised_by.attach_raised_alerts), else looked up (one query) for this one."""
+    (tracker.alerts.raised_by.attach_raised_alerts), else looked up (one query) for this one; none for a
+    submission not yet evaluated (so a POST's reply reads nothing after the insert)."""
 
     def __init__(self, **kwargs):
         kwargs.update(source="*", read_only=True)
@@ -51,6 +52,8 @@ class RaisedAlertsField(serializers.Field):
 
     def to_representation(self, obj):
         alerts = getattr(obj, "raised_alerts", None)
+        if alerts is None and getattr(obj, "evaluated_at", True) is None:
+            alerts = []  # not evaluated (as this row was read): no alert names it yet, and no query is needed
         if alerts is None:
             alerts = alerts_raised_by(obj._meta.label_lower, [obj.pk]).get(obj.pk, [])
         return RaisedAlertSerializer(alerts, many=True).data

@@ -38,8 +38,6 @@ def _checkin_serializer() -> CheckInSerializer:
 def _created_body(checkin: CheckIn) -> dict:
     """CheckInCreatedSerializer's representation: the stored check-in plus the patient's advice."""
     advice = checkin_advice(checkin)
-    if checkin.evaluated_at is None:
-        checkin.raised_alerts = []  # not evaluated yet (as this row was read): no alert can name it
     body = _checkin_serializer().to_representation(checkin)
     body["advice"] = {"level": advice.level, "message": advice.message}
     return body
