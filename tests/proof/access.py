@@ -95,6 +95,7 @@ def fill(route: Route, demo: Demo):
     p = demo.patient
     by_route = {
         "checkin/<int:pk>/": ({"pk": demo.checkin.pk}, p),
+        "api/v1/checkins/<int:pk>/": ({"pk": demo.checkin.pk}, p),
         "screens/<int:pk>/": ({"pk": demo.screen.pk}, p),
         "screens/new/<str:instrument>/": ({"instrument": "phq9"}, p),
         "rehab/patients/<int:pk>/plans/<int:plan_id>/versions/<int:number>/": (

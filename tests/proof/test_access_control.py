@@ -126,6 +126,7 @@ MATRIX = [
     ("PATCH", "api/v1/patients/<int:pk>/", "401 403 403 ok ok ok ok 404 ok", None),
     ("GET", "api/v1/checkins/?patient={patient}", API_OWNER_OR_TEAM, "one"),
     ("POST", "api/v1/checkins/", API_PATIENT_ONLY, None),
+    ("GET", "api/v1/checkins/<int:pk>/", API_OWNER_OR_TEAM, "one"),
     ("GET", "api/v1/alerts/", API_STAFF, "many"),
     ("GET", "api/v1/alerts/?patient={patient}", API_STAFF_ON_TEAM, "one"),
     ("GET", "api/v1/alerts/<int:pk>/", API_STAFF_ON_TEAM, "one"),

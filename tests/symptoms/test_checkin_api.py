@@ -141,7 +141,7 @@ def test_a_note_of_2000_characters_is_accepted(post):
 
 INVALID = [
     # (what, body change, error path)
-    ("pain missing", {"pain": None}, ("pain",)),
+    # "pain missing" is no longer an error: sections are optional (issue #17); see test_checkin_sections.py.
     ("pain not an object", {"pain": 5}, ("pain",)),
     ("now missing", {"pain": {"now": "__drop__"}}, ("pain", "now")),
     ("now below 0", {"pain": {"now": -1}}, ("pain", "now")),
@@ -451,7 +451,8 @@ def test_the_response_is_the_check_in_created_serializers_representation(post, p
         ("null", {"non_field_errors": ["No data provided"]}),
         ("[]", {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}),
         ('"text"', {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}),
-        ("{}", {"pain": ["This field is required."]}),
+        # Sections are optional since issue #17, but one must be sent.
+        ("{}", {"non_field_errors": ["Send at least one of pain, neuro and side_effects."]}),
     ],
 )
 def test_bodies_that_are_not_a_check_in_get_drfs_own_errors(api_as, patient, raw, expected):

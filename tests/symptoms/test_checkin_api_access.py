@@ -108,7 +108,10 @@ def test_the_list_is_newest_recorded_first_and_paginated(api_as, patient, make_c
     page2 = api_as(patient.user).get(data["next"]).json()
     assert len(page2["results"]) == 15
     item = data["results"][0]
-    assert set(item) == {"id", "client_id", "recorded_at", "submitted_at", "pain", "neuro", "side_effects", "note"}
+    assert set(item) == {
+        *("id", "client_id", "recorded_at", "submitted_at", "pain", "neuro", "side_effects", "note"),
+        "alerts",  # added by issue #17
+    }
 
 
 def test_the_list_costs_a_fixed_number_of_queries(api_as, nurse, patient, make_checkin, django_assert_max_num_queries):
@@ -127,7 +130,10 @@ def test_the_openapi_schema_documents_the_check_in_contract(client):
     assert {"201", "200", "400", "403"} <= set(operation["post"]["responses"])
     components = schema["components"]["schemas"]
     assert components["PainRequest"]["required"] == ["now", "worst_24h"]
-    assert components["CheckInRequest"]["required"] == ["pain"]
+    # Issue #17: every section is optional (at least one must be sent, which the schema cannot say).
+    assert "required" not in components["CheckInRequest"]
+    assert components["CheckIn"]["properties"]["alerts"]["type"] == "array"
+    assert "/api/v1/checkins/{id}/" in schema["paths"]
     for name in ("CheckInRequest", "PainRequest", "NeuroRequest", "WeaknessRequest", "SideEffectsRequest"):
         assert components[name]["additionalProperties"] is False
     assert components["NeuroRequest"]["properties"]["walking"]["default"] == "normal"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.pages import form_client_id
 from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Walking, WeaknessLevel
-from tracker.symptoms.forms import CheckInForm, checkin_initial
+from tracker.symptoms.forms import SECTION_FIELDS, SECTION_NAMES, CheckInForm, checkin_initial
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS, CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -165,28 +165,42 @@ INVALID = [
 ]
 
 
+SECTION_OF = {field: section for section, fields in SECTION_FIELDS.items() for field in fields}
+
+
 @pytest.mark.parametrize(("field", "value"), INVALID)
-def test_bad_answers_get_a_form_error_and_nothing_is_stored(web, field, value):
+def test_bad_answers_get_a_form_error_and_only_the_other_sections_are_stored(web, field, value):
+    # Issue #17 changed this: a page sent with errors stores every section whose answers are all valid
+    # (so a red flag is never lost) and asks again for the rest; before, nothing was stored.
     response = web.post(URL, answers(**{field: value}))
     assert response.status_code == 200
     assert field in response.context["form"].errors
     html = response.content.decode()
-    assert "Please check these answers" in html and f'href="#q-{field}"' in html
-    assert not CheckIn.objects.exists()
+    assert f'href="#q-{field}"' in html
+    assert "This field is required" not in html and "Select a valid choice" not in html
+    section = SECTION_OF.get(field)
+    if section is None:  # the note or the hidden id: every section is fine, nothing is missing to ask again
+        assert "Please check these answers" in html
+        assert not CheckIn.objects.exists()
+    else:
+        assert f"We still need {SECTION_NAMES[section]}" in html
+        assert CheckIn.objects.get().sections_missing == [section]
 
 
 def test_worst_pain_below_pain_now_is_a_form_error(web):
     response = web.post(URL, answers(pain_now="6", pain_worst_24h="4"))
     assert "pain_worst_24h" in response.context["form"].errors
-    assert not CheckIn.objects.exists()
+    assert not CheckIn.objects.filter(pain_now__isnull=False).exists()
 
 
 def test_a_failed_form_keeps_the_answers_under_a_new_client_id(web):
-    """Nothing was stored under the old id; a new one means that this form, sent again later (Back, then the
-    browser's resend) and perhaps changed, is stored as sent, never taken for a check-in stored since."""
+    """Nothing was stored under the old id for what is asked again; a new one means that this form, sent
+    again later (Back, then the browser's resend) and perhaps changed, is stored as sent, never taken for
+    a check-in stored since. (Issue #17: the valid sections are stored and listed, the rest kept.)"""
     data = answers(pain_now="6", pain_worst_24h="4", walking="unsteady")
     html = web.post(URL, data).content.decode()
-    assert checked(html, "walking") == ["unsteady"]
+    assert checked(html, "pain_now") == ["6"] and checked(html, "pain_worst_24h") == ["4"]
+    assert "Walking: Unsteady on my feet" in html  # stored, and listed as sent
     assert form_client_id(html) != data["client_id"]
 
 
@@ -250,7 +264,10 @@ def test_submitting_without_answering_a_carried_problem_is_an_error(web, patient
     data.pop("weakness_left_leg")
     response = web.post(URL, data)
     assert "weakness_left_leg" in response.context["form"].errors
-    assert CheckIn.objects.filter(patient=patient).count() == 1
+    # Issue #17: the pain and side effects are stored; the neurological part is asked again, never
+    # stored as "normal strength" over last time's weakness.
+    assert not CheckIn.objects.filter(patient=patient, neuro_answered=True).exclude(weakness_left_leg="mild").exists()
+    assert CheckIn.objects.filter(patient=patient).latest("id").sections_missing == ["neuro"]
 
 
 def test_checkin_initial_rules_in_one_table(make_checkin, patient):

@@ -64,6 +64,10 @@ _LIMB_ORDER = {limb: rank for rank, limb in enumerate(Limb.values)}
 _BLADDER_RED_FLAGS = frozenset({Bladder.RETENTION, Bladder.INCONTINENCE})
 _BOWEL_RED_FLAGS = frozenset({Bowel.INCONTINENCE})
 
+# The sections of a check-in, each of which may be left out (API.md "Reports and the care team's answer").
+SECTION_PAIN, SECTION_NEURO, SECTION_SIDE_EFFECTS = "pain", "neuro", "side_effects"
+SECTIONS = (SECTION_PAIN, SECTION_NEURO, SECTION_SIDE_EFFECTS)
+
 # Instrument names as clinicians write them, for summaries.
 _INSTRUMENT_NAMES = {
     Instrument.DISTRESS_THERMOMETER: "distress thermometer",
@@ -174,11 +178,16 @@ class CheckInFacts:
 
     A limb missing from ``weakness`` means no weakness; a side effect missing from ``side_effects``
     means severity 0. Sets and mappings are stored read-only, so a fact never changes after it is made.
+
+    A check-in may leave out whole sections (API.md "Reports and the care team's answer"): pain is not
+    answered when ``pain_now`` and ``pain_worst_24h`` are None; ``neuro_answered`` and
+    ``side_effects_answered`` say whether those sections were. A rule skips a check-in that did not
+    answer its section, both as the current report and as the "previous" one or a baseline point.
     """
 
     recorded_at: datetime
-    pain_now: int = 0
-    pain_worst_24h: int = 0
+    pain_now: int | None = 0
+    pain_worst_24h: int | None = 0
     pain_sites: frozenset[str] = frozenset()
     night_pain: bool = False
     worse_with_straining: bool = False
@@ -190,6 +199,8 @@ class CheckInFacts:
     bladder: str = Bladder.NORMAL.value
     bowel: str = Bowel.NORMAL.value
     side_effects: Mapping[str, int] = field(default_factory=dict, hash=False)
+    neuro_answered: bool = True
+    side_effects_answered: bool = True
 
     def __post_init__(self) -> None:
         # Accept any iterable / mapping from callers, keep immutable copies.
@@ -198,9 +209,11 @@ class CheckInFacts:
         object.__setattr__(self, "weakness", MappingProxyType(dict(self.weakness)))
         object.__setattr__(self, "side_effects", MappingProxyType(dict(self.side_effects)))
 
+        if (self.pain_now is None) != (self.pain_worst_24h is None):
+            raise ValueError("pain_now and pain_worst_24h are answered together or not at all.")
         for name in ("pain_now", "pain_worst_24h"):
             value = getattr(self, name)
-            if not PAIN_MIN <= value <= PAIN_MAX:
+            if value is not None and not PAIN_MIN <= value <= PAIN_MAX:
                 raise ValueError(f"{name} must be between {PAIN_MIN} and {PAIN_MAX}, not {value!r}.")
         for name in ("breakthrough_doses", "falls"):
             if getattr(self, name) < 0:
@@ -213,6 +226,18 @@ class CheckInFacts:
         for name, value in self.side_effects.items():
             if not SideEffectSeverity.NONE <= value <= SideEffectSeverity.VERY_SEVERE:
                 raise ValueError(f"Side effect {name!r} severity must be 0-4, not {value!r}.")
+
+    @property
+    def pain_answered(self) -> bool:
+        return self.pain_now is not None
+
+    def answered(self, section: str) -> bool:
+        """Whether this check-in answered ``section`` (one of SECTIONS)."""
+        return {
+            SECTION_PAIN: self.pain_answered,
+            SECTION_NEURO: self.neuro_answered,
+            SECTION_SIDE_EFFECTS: self.side_effects_answered,
+        }[section]
 
     def weakness_of(self, limb: str) -> str:
         """The weakness level of ``limb`` ("none" when not reported)."""
@@ -260,6 +285,11 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
+def _answering(previous: CheckInFacts | None, section: str) -> CheckInFacts | None:
+    """``previous`` if it answered ``section``, else None (compare with the all-clear instead)."""
+    return previous if previous is not None and previous.answered(section) else None
+
+
 def _comparison(current: CheckInFacts, previous: CheckInFacts | None) -> tuple[CheckInFacts, dict[str, Any]]:
     """The report to compare with (the previous one or the all-clear) and the evidence saying which."""
     evidence = {
@@ -300,7 +330,9 @@ def neuro_deficit(current: CheckInFacts, previous: CheckInFacts | None) -> Findi
     bladder ``retention`` or ``incontinence`` not reported before; bowel ``incontinence`` not reported
     before. Falls are recorded in the evidence but do not fire the rule on their own.
     """
-    before, evidence = _comparison(current, previous)
+    if not current.neuro_answered:
+        return None
+    before, evidence = _comparison(current, _answering(previous, SECTION_NEURO))
     triggers: list[dict[str, Any]] = []
     lines: list[str] = []
 
@@ -378,7 +410,7 @@ def pain_baseline(
     """
     start = current.recorded_at - timedelta(days=t.pain_baseline_days)
     window = sorted(
-        (c for c in earlier if start <= c.recorded_at < current.recorded_at),
+        (c for c in earlier if start <= c.recorded_at < current.recorded_at and c.pain_answered),
         key=lambda c: c.recorded_at,
     )
     if len(window) < t.pain_baseline_min_checkins:
@@ -403,7 +435,9 @@ def pain_escalation(
     ``previous`` None means compare with the all-clear. ``earlier`` may hold any check-ins; only those
     in the baseline window are used.
     """
-    before, evidence = _comparison(current, previous)
+    if not current.pain_answered:
+        return None
+    before, evidence = _comparison(current, _answering(previous, SECTION_PAIN))
     triggers: list[dict[str, Any]] = []
     lines: list[str] = []
     worst = current.pain_worst_24h
@@ -462,7 +496,9 @@ def side_effect(current: CheckInFacts, previous: CheckInFacts | None, t: Thresho
     or is worse by ``side_effect_jump`` (2) or more points than at the previous check-in. A side effect
     missing from a report counts as 0; ``previous`` None means compare with the all-clear.
     """
-    before, evidence = _comparison(current, previous)
+    if not current.side_effects_answered:
+        return None
+    before, evidence = _comparison(current, _answering(previous, SECTION_SIDE_EFFECTS))
     triggers: list[dict[str, Any]] = []
     lines: list[str] = []
 
@@ -498,13 +534,19 @@ def side_effect(current: CheckInFacts, previous: CheckInFacts | None, t: Thresho
     )
 
 
-def previous_checkin(current: CheckInFacts, earlier: Iterable[CheckInFacts]) -> CheckInFacts | None:
+def previous_checkin(
+    current: CheckInFacts, earlier: Iterable[CheckInFacts], section: str | None = None
+) -> CheckInFacts | None:
     """The "previous check-in" of CLINICAL.md section 2: latest ``recorded_at`` before ``current``'s.
 
     Reports recorded at or after ``current`` are ignored, so a check-in sent late from an offline phone
     is compared with the one before it in ``recorded_at`` order, not with the newest one received.
+    With ``section``, only check-ins that answered it count: a check-in that left out the neurological
+    questions says nothing about weakness, so it must not be the "previous" that hides a new one.
     """
-    candidates = [c for c in earlier if c.recorded_at < current.recorded_at]
+    candidates = [
+        c for c in earlier if c.recorded_at < current.recorded_at and (section is None or c.answered(section))
+    ]
     return max(candidates, key=lambda c: c.recorded_at) if candidates else None
 
 
@@ -514,12 +556,17 @@ def evaluate_checkin(current: CheckInFacts, earlier: Sequence[CheckInFacts], t: 
     ``earlier`` is the patient's other check-ins (it may include ones recorded after ``current``, and
     ``current`` itself; both are ignored). Runs ``neuro_deficit``, ``pain_escalation`` and
     ``side_effect`` against the previous check-in in ``recorded_at`` order (or the all-clear).
+    Each rule runs only when ``current`` answered its section, and compares with the latest earlier
+    check-in that answered that section too (a pain baseline counts only check-ins with pain).
     """
-    previous = previous_checkin(current, earlier)
+
+    def previous(section: str) -> CheckInFacts | None:
+        return previous_checkin(current, earlier, section)
+
     findings = [
-        neuro_deficit(current, previous),
-        pain_escalation(current, previous, earlier, t),
-        side_effect(current, previous, t),
+        neuro_deficit(current, previous(SECTION_NEURO)) if current.neuro_answered else None,
+        pain_escalation(current, previous(SECTION_PAIN), earlier, t) if current.pain_answered else None,
+        side_effect(current, previous(SECTION_SIDE_EFFECTS), t) if current.side_effects_answered else None,
     ]
     return [f for f in findings if f is not None]
 

@@ -38,6 +38,8 @@ CHECKIN_FIELDS = (
     "bladder",
     "bowel",
     *SIDE_EFFECT_FIELDS,
+    "neuro_answered",  # a section left out: pain scores empty, or these false (issue #17)
+    "side_effects_answered",
     "note",
     "submitted_at",
 )

@@ -184,7 +184,7 @@ def panel_patients(user, *, search: str = "", sort: str = "name", descending: bo
     checkins = CheckIn.objects.all()
     patients = patients.annotate(
         last_checkin_at=_latest(checkins, "recorded_at"),
-        latest_pain=_latest(checkins, "pain_worst_24h"),
+        latest_pain=_latest(checkins.filter(pain_worst_24h__isnull=False), "pain_worst_24h"),  # pain answered
         open_alerts=_count(active),
         has_emergency=Exists(active.filter(severity=Severity.EMERGENCY)),
     )
@@ -204,7 +204,9 @@ def panel_patients(user, *, search: str = "", sort: str = "name", descending: bo
 def pain_points(patient_ids: list[int], *, now: datetime, days: int = SPARKLINE_DAYS) -> dict[int, list]:
     """Worst-pain-in-24h points of the last ``days`` days for these patients, oldest first, in one query."""
     rows = (
-        CheckIn.objects.filter(patient_id__in=patient_ids, recorded_at__gte=now - timedelta(days=days))
+        CheckIn.objects.filter(
+            patient_id__in=patient_ids, recorded_at__gte=now - timedelta(days=days), pain_worst_24h__isnull=False
+        )
         .order_by("patient_id", "recorded_at", "id")
         .values_list("patient_id", "recorded_at", "pain_worst_24h")
     )

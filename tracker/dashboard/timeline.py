@@ -149,7 +149,10 @@ def describe_checkin(checkin: CheckIn) -> list[tuple[str, str]]:
             ngettext("%(n)s extra dose", "%(n)s extra doses", checkin.breakthrough_doses)
             % {"n": checkin.breakthrough_doses}
         )
-    rows = [(gettext("Pain"), "; ".join([pain, *extras]))]
+    not_answered = gettext("Not answered")
+    rows = [(gettext("Pain"), "; ".join([pain, *extras]) if checkin.pain_now is not None else not_answered)]
+    if not checkin.neuro_answered:
+        rows.append((gettext("Weakness, feeling, walking, bladder and bowels"), not_answered))
     if checkin.weakness:
         rows.append(
             (
@@ -167,7 +170,8 @@ def describe_checkin(checkin: CheckIn) -> list[tuple[str, str]]:
     walking = str(checkin.get_walking_display())
     if checkin.falls:
         walking += "; " + ngettext("%(n)s fall", "%(n)s falls", checkin.falls) % {"n": checkin.falls}
-    rows.append((gettext("Walking"), walking))
+    if checkin.neuro_answered:
+        rows.append((gettext("Walking"), walking))
     if checkin.bladder != Bladder.NORMAL:
         rows.append((gettext("Bladder"), str(checkin.get_bladder_display())))
     if checkin.bowel != Bowel.NORMAL:
@@ -179,4 +183,6 @@ def describe_checkin(checkin: CheckIn) -> list[tuple[str, str]]:
     ]
     if effects:
         rows.append((gettext("Side effects"), "; ".join(effects)))
+    elif not checkin.side_effects_answered:
+        rows.append((gettext("Side effects"), not_answered))
     return rows

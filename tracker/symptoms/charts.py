@@ -90,6 +90,8 @@ def _empty(fig: Figure, message: str) -> Figure:
 
 def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figure:
     """Pain now and worst pain in 24 hours over time, with the mild / moderate / severe bands shaded."""
+    # A check-in that left this section out draws nothing here.
+    checkins = [c for c in checkins if getattr(c, "pain_now", None) is not None]
     x = _times(checkins, tz)
     band_names = {"mild": _("Mild"), "moderate": _("Moderate"), "severe": _("Severe")}
     fig = figure(
@@ -151,6 +153,8 @@ def pain_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figure:
 
 def side_effects_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figure:
     """Each treatment side effect reported in the period (0 none to 4 very severe) over time."""
+    # A check-in that left this section out draws nothing here.
+    checkins = [c for c in checkins if getattr(c, "side_effects_answered", True)]
     x = _times(checkins, tz)
     levels = [_("None"), _("Mild"), _("Moderate"), _("Severe"), _("Very severe")]
     fig = figure(
@@ -195,6 +199,8 @@ def side_effects_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figu
 
 def walking_figure(checkins: Sequence, *, tz: tzinfo | None = None) -> Figure:
     """How the patient walked over time (as usual, unsteady, needs help, cannot), with falls marked."""
+    # A check-in that left this section out draws nothing here.
+    checkins = [c for c in checkins if getattr(c, "neuro_answered", True)]
     x = _times(checkins, tz)
     short = {
         Walking.NORMAL: _("As usual"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracker.alerts.rules import SECTION_NEURO, SECTION_PAIN, SECTION_SIDE_EFFECTS, SECTIONS
 from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import (
     Bladder,
@@ -63,8 +64,56 @@ def _count(label, help_text=""):
     )
 
 
+# The form's questions by section (tracker.alerts.rules.SECTIONS); the note belongs to none.
+SECTION_FIELDS = {
+    SECTION_PAIN: (
+        "pain_now",
+        "pain_worst_24h",
+        "pain_sites",
+        "night_pain",
+        "worse_with_straining",
+        "breakthrough_doses",
+    ),
+    SECTION_NEURO: (*WEAKNESS_FIELDS.values(), "numbness", "walking", "falls", "bladder", "bowel"),
+    SECTION_SIDE_EFFECTS: SIDE_EFFECT_FIELDS,
+}
+# What a section is, in the patient's words ("We still need ...").
+SECTION_NAMES = {
+    SECTION_PAIN: _("your pain"),
+    SECTION_NEURO: _("the strength in your arms and legs, feeling, walking, bladder and bowels"),
+    SECTION_SIDE_EFFECTS: _("treatment side effects"),
+}
+
+# Error messages in the patient's words, not Django's ("This field is required.").
+ANSWER_ONE = _("Please tap one answer.")
+PATIENT_ERRORS = {
+    "pain_now": {
+        "required": _("Please tap a number for your pain right now: 0 means no pain."),
+        "invalid_choice": _("Please tap a number from 0 to 10."),
+    },
+    "pain_worst_24h": {
+        "required": _("Please tap a number for your worst pain in the last 24 hours: 0 means no pain."),
+        "invalid_choice": _("Please tap a number from 0 to 10."),
+    },
+    "pain_sites": {"invalid_choice": _("Please tick only the places shown.")},
+    "numbness": {"invalid_choice": _("Please tick only the places shown.")},
+    "note": {"max_length": _("Please make your note shorter: at most %(limit_value)d characters.")},
+}
+COUNT_ERRORS = {
+    "required": _("Please write a number: 0 if none."),
+    "invalid": _("Please write a whole number, like 0, 1 or 2."),
+    # Both limits say the whole range (MAX_COUNT is 50); Django fills in only the limit that was broken.
+    "min_value": _("Please write a number from 0 to 50."),
+    "max_value": _("Please write a number from 0 to 50."),
+}
+
+
 class CheckInForm(SendOnceForm):
-    """One short scrolling form; field names are the model's, labels are plain questions."""
+    """One short scrolling form; field names are the model's, labels are plain questions.
+
+    `sections` limits it to some of its sections (the others' fields are left out), for a page that
+    already stored the rest; `with_note=False` leaves out the note (already sent with that rest).
+    """
 
     pain_now = forms.TypedChoiceField(
         label=_("How bad is your pain right now?"), choices=PAIN_CHOICES, coerce=int, widget=forms.RadioSelect
@@ -133,6 +182,23 @@ class CheckInForm(SendOnceForm):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
     )
 
+    def __init__(self, *args, sections=SECTIONS, with_note: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_names = [name for name in SECTIONS if name in sections]
+        keep = {"client_id", *(field for name in self.section_names for field in SECTION_FIELDS[name])}
+        if with_note:
+            keep.add("note")
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        for name, field in self.fields.items():
+            errors = COUNT_ERRORS if name in ("breakthrough_doses", "falls") else PATIENT_ERRORS.get(name, {})
+            field.error_messages.update({"required": ANSWER_ONE, "invalid_choice": ANSWER_ONE, **errors})
+
+    def valid_sections(self) -> list[str]:
+        """The sections whose every answer is valid (call after `is_valid()`)."""
+        return [name for name in self.section_names if not any(field in self.errors for field in SECTION_FIELDS[name])]
+
     def clean(self):
         cleaned = super().clean()
         now, worst = cleaned.get("pain_now"), cleaned.get("pain_worst_24h")
@@ -142,11 +208,30 @@ class CheckInForm(SendOnceForm):
             )
         return cleaned
 
-    def service_kwargs(self) -> dict:
-        """The cleaned answers as keyword arguments of `tracker.symptoms.services.checkin_create`."""
-        data = dict(self.cleaned_data)
-        data["weakness"] = {limb: data.pop(field) for limb, field in WEAKNESS_FIELDS.items()}
-        data["side_effects"] = {name: data.pop(name) for name in SIDE_EFFECT_FIELDS}
+    def service_kwargs(self, sections=None) -> dict:
+        """The answers of `sections` (default: this form's) as keyword arguments of
+        `tracker.symptoms.services.checkin_create`; the other sections are not answered.
+
+        An incomplete section gives only its valid answers, the rest at "nothing wrong" (the page uses that
+        only for the advice it shows when nothing could be stored, never to store).
+        """
+        sections = self.section_names if sections is None else sections
+        cleaned = self.cleaned_data
+        data: dict = {"client_id": cleaned.get("client_id")}
+        if "note" in cleaned:
+            data["note"] = cleaned["note"]
+        for name in SECTIONS:
+            if name not in sections:
+                continue
+            data.update({field: cleaned[field] for field in SECTION_FIELDS[name] if field in cleaned})
+        if data.get("pain_now") is None or data.get("pain_worst_24h") is None:
+            for field in SECTION_FIELDS[SECTION_PAIN]:
+                data.pop(field, None)
+            data["pain_now"] = data["pain_worst_24h"] = None
+        data["neuro_answered"] = SECTION_NEURO in sections
+        data["side_effects_answered"] = SECTION_SIDE_EFFECTS in sections
+        data["weakness"] = {limb: data.pop(field) for limb, field in WEAKNESS_FIELDS.items() if field in data}
+        data["side_effects"] = {name: data.pop(name) for name in SIDE_EFFECT_FIELDS if name in data}
         return data
 
     def sections(self, last_time: dict) -> list[dict]:
@@ -156,9 +241,10 @@ class CheckInForm(SendOnceForm):
             return [
                 {"field": self[name], "last_time": last_time.get(name), "layout": QUESTION_LAYOUTS.get(name, "list")}
                 for name in names
+                if name in self.fields
             ]
 
-        return [
+        cards = [
             {
                 "title": _("Pain"),
                 "questions": questions(
@@ -186,6 +272,7 @@ class CheckInForm(SendOnceForm):
             },
             {"title": _("Anything else?"), "questions": questions("note")},
         ]
+        return [card for card in cards if card["questions"]]
 
 
 def checkin_initial(previous: CheckIn | None) -> tuple[dict, dict]:

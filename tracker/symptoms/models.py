@@ -25,6 +25,12 @@ def _choice(name: str, choices) -> models.CheckConstraint:
 
 
 SIDE_EFFECT_FIELDS = ("fatigue", "nausea", "diarrhoea", "skin_reaction", "rash")
+# Filters for the check-ins that answered each section (keys: tracker.alerts.rules.SECTIONS).
+SECTION_ANSWERED = {
+    "pain": {"pain_now__isnull": False},
+    "neuro": {"neuro_answered": True},
+    "side_effects": {"side_effects_answered": True},
+}
 WEAKNESS_FIELDS = {limb: f"weakness_{limb}" for limb in Limb.values}
 
 
@@ -54,9 +60,17 @@ class VocabularyListValidator:
 class CheckIn(Submission):
     """A patient's daily (or weekly) report: CLINICAL.md section 1."""
 
+    # Each section may be left out (API.md "Reports and the care team's answer"): pain is not answered
+    # when both scores are null; the neurological questions and the side effects have a flag each. A
+    # section not answered keeps its columns at their "nothing wrong" defaults (database constraints),
+    # and the rules skip it (tracker.alerts.rules.evaluate_checkin).
     # Pain (0-10 numeric rating scale)
-    pain_now = models.PositiveSmallIntegerField(_("pain now"), validators=[MaxValueValidator(10)])
-    pain_worst_24h = models.PositiveSmallIntegerField(_("worst pain in 24 hours"), validators=[MaxValueValidator(10)])
+    pain_now = models.PositiveSmallIntegerField(
+        _("pain now"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    pain_worst_24h = models.PositiveSmallIntegerField(
+        _("worst pain in 24 hours"), null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
     pain_sites = models.JSONField(
         _("where it hurts"),
         default=list,
@@ -102,6 +116,8 @@ class CheckIn(Submission):
     )
     rash = models.PositiveSmallIntegerField(_("rash"), default=0, validators=[MaxValueValidator(4)])
     note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
+    neuro_answered = models.BooleanField(_("neurological questions answered"), default=True)
+    side_effects_answered = models.BooleanField(_("side effects answered"), default=True)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
@@ -126,10 +142,53 @@ class CheckIn(Submission):
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("note"), NOTE_MAX_LENGTH), name="checkin_note_length"
             ),
+            models.CheckConstraint(
+                condition=Q(pain_now__isnull=True, pain_worst_24h__isnull=True)
+                | Q(pain_now__isnull=False, pain_worst_24h__isnull=False),
+                name="checkin_pain_scores_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_now__isnull=False)
+                | Q(night_pain=False, worse_with_straining=False, breakthrough_doses=0),
+                name="checkin_no_pain_details_without_pain",
+            ),
+            models.CheckConstraint(
+                condition=Q(neuro_answered=True)
+                | Q(
+                    walking=Walking.NORMAL,
+                    falls=0,
+                    bladder=Bladder.NORMAL,
+                    bowel=Bowel.NORMAL,
+                    **{field: WeaknessLevel.NONE for field in WEAKNESS_FIELDS.values()},
+                ),
+                name="checkin_no_neuro_details_unanswered",
+            ),
+            models.CheckConstraint(
+                condition=Q(side_effects_answered=True) | Q(**{name: 0 for name in SIDE_EFFECT_FIELDS}),
+                name="checkin_no_side_effects_unanswered",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_now__isnull=False) | Q(neuro_answered=True) | Q(side_effects_answered=True),
+                name="checkin_answers_a_section",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Check-in #{self.pk} (patient #{self.patient_id})"
+
+    @property
+    def pain_answered(self) -> bool:
+        return self.pain_now is not None
+
+    @property
+    def sections_missing(self) -> list[str]:
+        """The sections this check-in left out, in form order (tracker.alerts.rules.SECTIONS codes)."""
+        answered = {
+            "pain": self.pain_answered,
+            "neuro": self.neuro_answered,
+            "side_effects": self.side_effects_answered,
+        }
+        return [name for name, done in answered.items() if not done]
 
     @property
     def weakness(self) -> dict[str, str]:
@@ -145,18 +204,14 @@ class CheckIn(Submission):
         return {name: getattr(self, name) for name in SIDE_EFFECT_FIELDS}
 
     def problems(self) -> list[str]:
-        """Everything reported besides the pain scores and walking, in plain words ([] when nothing)."""
+        """Everything reported besides the pain scores and walking, in plain words ([] when nothing).
+
+        The neurological red-flag items first (weakness per limb, numbness, falls, bladder, bowels), then
+        the pain details, then the side effects.
+        """
         from tracker.core.vocab import SideEffect, SideEffectSeverity
 
         found = []
-        if self.pain_sites:
-            found.append(_("Pain: %(sites)s") % {"sites": ", ".join(str(PainSite(s).label) for s in self.pain_sites)})
-        if self.night_pain:
-            found.append(str(_("Pain at night")))
-        if self.worse_with_straining:
-            found.append(str(_("Worse on coughing or straining")))
-        if self.breakthrough_doses:
-            found.append(_("Extra pain doses: %(n)s") % {"n": self.breakthrough_doses})
         for limb, level in self.weakness.items():
             found.append(f"{Limb(limb).label}: {WeaknessLevel(level).label}")
         if self.numbness:
@@ -169,6 +224,14 @@ class CheckIn(Submission):
             found.append(f"{_('Bladder')}: {self.get_bladder_display()}")
         if self.bowel != Bowel.NORMAL:
             found.append(f"{_('Bowels')}: {self.get_bowel_display()}")
+        if self.pain_sites:
+            found.append(_("Pain: %(sites)s") % {"sites": ", ".join(str(PainSite(s).label) for s in self.pain_sites)})
+        if self.night_pain:
+            found.append(str(_("Pain at night")))
+        if self.worse_with_straining:
+            found.append(str(_("Worse on coughing or straining")))
+        if self.breakthrough_doses:
+            found.append(_("Extra pain doses: %(n)s") % {"n": self.breakthrough_doses})
         for name, value in self.side_effects.items():
             if value:
                 found.append(f"{SideEffect(name).label}: {SideEffectSeverity(value).label}")
@@ -195,6 +258,8 @@ FACT_FIELDS = (
     "bladder",
     "bowel",
     *SIDE_EFFECT_FIELDS,
+    "neuro_answered",
+    "side_effects_answered",
 )
 
 
@@ -221,4 +286,6 @@ def checkin_facts(row: Mapping[str, Any]):
         bladder=row["bladder"],
         bowel=row["bowel"],
         side_effects={name: row[name] for name in SIDE_EFFECT_FIELDS},
+        neuro_answered=row["neuro_answered"],
+        side_effects_answered=row["side_effects_answered"],
     )

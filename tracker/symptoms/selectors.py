@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tracker.accounts.models import PatientProfile
-from tracker.alerts.rules import CheckInFacts, Thresholds, thresholds_from_settings
-from tracker.core.vocab import CheckinSchedule
-from tracker.symptoms.models import FACT_FIELDS, CheckIn, checkin_facts
+from tracker.alerts.models import ACTIVE_STATUSES, Alert
+from tracker.alerts.raised_by import CLOCK_RULES
+from tracker.alerts.rules import SECTIONS, CheckInFacts, Thresholds, thresholds_from_settings
+from tracker.core.vocab import AlertStatus, CheckinSchedule, Severity
+from tracker.symptoms.models import FACT_FIELDS, SECTION_ANSWERED, CheckIn, checkin_facts
 
 # A weekly check-in is due again this many local days after the last one.
 WEEKLY_PERIOD_DAYS = 7
@@ -35,6 +37,10 @@ def checkin_history_facts(
     baseline window of `tracker.alerts.rules.pain_baseline`) plus the latest one before `before` even
     when it is older than that (the "previous check-in"). Pass the result as `earlier` to
     `tracker.alerts.rules.evaluate_checkin(current, earlier, t)`. `patient` may be a profile or its id.
+
+    Check-ins may leave out sections, and each rule compares with the latest earlier check-in that
+    answered its section: so for a section that none of those rows answered, the latest check-in that
+    did is added too (one more query per such section, none in the usual case).
     One query, two when the window is empty; only the columns the rules read, no model instances.
     """
     t = thresholds or thresholds_from_settings()
@@ -46,7 +52,15 @@ def checkin_history_facts(
     window = list(earlier.filter(recorded_at__gte=before - timedelta(days=t.pain_baseline_days)))
     if not window:
         window = list(earlier[:1])
-    return [checkin_facts(row) for row in reversed(window)]
+    facts = [checkin_facts(row) for row in reversed(window)]
+    further_back = []  # all older than `facts` (which hold the latest check-in before `before`)
+    if facts:  # with no check-in at all before this one, there is nothing further back either
+        for section in SECTIONS:
+            if not any(fact.answered(section) for fact in facts):
+                row = earlier.filter(**SECTION_ANSWERED[section]).first()
+                if row is not None and all(row["recorded_at"] != f.recorded_at for f in further_back):
+                    further_back.append(checkin_facts(row))
+    return [*sorted(further_back, key=lambda fact: fact.recorded_at), *facts]
 
 
 def checkins_between(patient: PatientProfile, *, start: datetime, end: datetime | None = None) -> list[CheckIn]:
@@ -107,3 +121,56 @@ def checkin_status(patient: PatientProfile, *, now: datetime | None = None) -> C
         days = WEEKLY_PERIOD_DAYS if schedule == CheckinSchedule.WEEKLY else 1
         next_due = last_day + timedelta(days=days)
     return CheckinStatus(schedule=schedule, due=due, last_recorded_at=last_recorded_at, next_due=next_due)
+
+
+# --------------------------------------------------------------------------------------------------
+# The care team's answer, for the patient's home page
+# --------------------------------------------------------------------------------------------------
+
+# How long after it was resolved the home page still says who saw a report.
+SEEN_SHOWN_FOR = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class CareTeamAnswer:
+    """What the home page says about the alerts the patient's check-ins raised.
+
+    `waiting`: emergency or urgent alerts no clinician has acknowledged yet (the call-now card stays);
+    `seen`: the latest such alert a clinician acknowledged, unresolved or resolved in the last day.
+    """
+
+    waiting: list[Alert]
+    seen: Alert | None
+
+    @property
+    def level(self) -> str | None:
+        """The most severe waiting alert's severity (emergency before urgent), or None."""
+        severities = {alert.severity for alert in self.waiting}
+        for severity in (Severity.EMERGENCY, Severity.URGENT):
+            if severity in severities:
+                return severity
+        return None
+
+
+def care_team_answer(patient: PatientProfile, *, now: datetime | None = None) -> CareTeamAnswer:
+    """The emergency and urgent alerts the patient's check-ins raised, as the home page tells them. One query."""
+    now = now or timezone.now()
+    alerts = list(
+        Alert.objects.filter(
+            patient=patient,
+            severity__in=(Severity.EMERGENCY, Severity.URGENT),
+            triggers__source_type=CheckIn._meta.label_lower,
+        )
+        .exclude(rule__in=CLOCK_RULES)
+        .filter(Q(status__in=ACTIVE_STATUSES) | Q(resolved_at__gte=now - SEEN_SHOWN_FOR))
+        .select_related("acknowledged_by")
+        .distinct()
+        .order_by("-reported_at", "-id")
+    )
+    waiting = [alert for alert in alerts if alert.status == AlertStatus.OPEN]
+    seen = max(
+        (alert for alert in alerts if alert.acknowledged_at is not None),
+        key=lambda alert: alert.acknowledged_at,
+        default=None,
+    )
+    return CareTeamAnswer(waiting=waiting, seen=seen)

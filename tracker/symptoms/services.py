@@ -22,7 +22,13 @@ from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Wal
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS, CheckIn
 from tracker.symptoms.selectors import checkin_history_facts
 
-__all__ = ["checkin_advice", "checkin_create", "checkin_for_client_id", "checkin_history_facts"]
+__all__ = [
+    "checkin_advice",
+    "checkin_advice_unsaved",
+    "checkin_create",
+    "checkin_for_client_id",
+    "checkin_history_facts",
+]
 
 
 def _in_vocabulary_order(values: Iterable[str], vocabulary) -> list[str]:
@@ -33,8 +39,8 @@ def _in_vocabulary_order(values: Iterable[str], vocabulary) -> list[str]:
 def checkin_create(
     *,
     patient: PatientProfile,
-    pain_now: int,
-    pain_worst_24h: int,
+    pain_now: int | None,
+    pain_worst_24h: int | None,
     pain_sites: Iterable[str] = (),
     night_pain: bool = False,
     worse_with_straining: bool = False,
@@ -47,6 +53,8 @@ def checkin_create(
     bowel: str = Bowel.NORMAL,
     side_effects: Mapping[str, int] | None = None,
     note: str = "",
+    neuro_answered: bool = True,
+    side_effects_answered: bool = True,
     client_id: uuid.UUID | None = None,
     recorded_at: datetime | None = None,
 ) -> tuple[CheckIn, bool]:
@@ -58,10 +66,32 @@ def checkin_create(
     back and the row already there is returned. Values are validated by the callers' forms and
     serializers; the model's validators and database constraints are the last line.
     Limbs missing from `weakness` and side effects missing from `side_effects` are none / 0.
+
+    Sections may be left out: pain with `pain_now=pain_worst_24h=None`, the neurological questions with
+    `neuro_answered=False`, the side effects with `side_effects_answered=False`; at least one must be
+    answered (ValueError otherwise), and a section left out may not carry answers (ValueError).
     """
     weakness = dict(weakness or {})
     side_effects = dict(side_effects or {})
     unknown = (set(weakness) - set(Limb.values)) | (set(side_effects) - set(SIDE_EFFECT_FIELDS))
+    pain_sites, numbness = list(pain_sites), list(numbness)
+    pain_answered = pain_now is not None or pain_worst_24h is not None
+    section_problem = None
+    if not (pain_answered or neuro_answered or side_effects_answered):
+        section_problem = "a check-in must answer at least one section"
+    elif not pain_answered and (pain_sites or night_pain or worse_with_straining or breakthrough_doses):
+        section_problem = "pain details without pain scores"
+    elif not neuro_answered and (
+        any(level != WeaknessLevel.NONE for level in weakness.values())
+        or numbness
+        or walking != Walking.NORMAL
+        or falls
+        or bladder != Bladder.NORMAL
+        or bowel != Bowel.NORMAL
+    ):
+        section_problem = "neurological answers in a check-in that left them out"
+    elif not side_effects_answered and any(side_effects.values()):
+        section_problem = "side effects in a check-in that left them out"
     checkin = CheckIn(
         patient=patient,
         client_id=client_id,
@@ -78,12 +108,16 @@ def checkin_create(
         bladder=bladder,
         bowel=bowel,
         note=note,
+        neuro_answered=neuro_answered,
+        side_effects_answered=side_effects_answered,
         **{field: weakness.get(limb, WeaknessLevel.NONE) for limb, field in WEAKNESS_FIELDS.items()},
         **{name: side_effects.get(name, 0) for name in SIDE_EFFECT_FIELDS},
     )
     try:
         if unknown:
             raise ValueError(f"unknown limb or side effect: {', '.join(sorted(unknown))}")
+        if section_problem:
+            raise ValueError(section_problem)
         checkin.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
         # A transaction even for this one INSERT (BEGIN and COMMIT cost two round trips): if the database
         # connection drops between the INSERT and the COMMIT, the row is rolled back and the API's 503
@@ -104,6 +138,27 @@ def checkin_for_client_id(patient: PatientProfile, client_id: uuid.UUID | None) 
     if client_id is None:
         return None
     return CheckIn.objects.filter(patient=patient, client_id=client_id).first()
+
+
+def checkin_advice_unsaved(*, patient: PatientProfile, **answers) -> Advice:
+    """The advice the answers given so far call for, without storing anything.
+
+    For a check-in page sent with errors where no section could be stored: the patient still sees the
+    emergency or urgent advice that their valid answers call for. `answers` are `checkin_create`'s.
+    """
+    weakness = answers.pop("weakness", None) or {}
+    side_effects = answers.pop("side_effects", None) or {}
+    answers.pop("client_id", None)
+    checkin = CheckIn(
+        patient=patient,
+        recorded_at=timezone.now(),
+        **{key: value for key, value in answers.items() if key != "note"},
+        **{field: weakness.get(limb, WeaknessLevel.NONE) for limb, field in WEAKNESS_FIELDS.items()},
+        **{name: side_effects.get(name, 0) for name in SIDE_EFFECT_FIELDS},
+    )
+    checkin.pain_sites = list(checkin.pain_sites)
+    checkin.numbness = list(checkin.numbness)
+    return checkin_advice(checkin)
 
 
 def checkin_advice(checkin: CheckIn) -> Advice:

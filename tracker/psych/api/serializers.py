@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tracker.alerts.api.raised_by import RaisedAlertsField
 from tracker.core.vocab import AdviceLevel, DistressProblem, Instrument
 from tracker.psych.content import render_markdown
 from tracker.psych.models import (
@@ -62,10 +63,12 @@ class ScreenSerializer(serializers.ModelSerializer):
     band = serializers.CharField(read_only=True)
     patient = serializers.IntegerField(source="patient_id", read_only=True)
     score = serializers.IntegerField(allow_null=True)
+    alerts = RaisedAlertsField()  # issue #17: the alerts this screen raised, with their status
 
     class Meta:
         model = Screen
         fields = [
+            "alerts",
             "id",
             "patient",
             "instrument",

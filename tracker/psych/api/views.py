@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from tracker.accounts.api.permissions import IsPatient, role_in
 from tracker.accounts.selectors import get_patient_for, patient_of, scope_to_user
+from tracker.alerts.raised_by import attach_raised_alerts
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
 from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
@@ -84,6 +85,10 @@ class ScreenListCreateView(generics.ListCreateAPIView):
     def get_queryset(self):
         patient = _patient_from_query(self.request, "screens")
         return selectors.screens_of(patient)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)  # each screen's `alerts` for the page in one query
+        return attach_raised_alerts(page) if page is not None else page
 
     @extend_schema(parameters=[PATIENT_PARAM])
     def get(self, request, *args, **kwargs):

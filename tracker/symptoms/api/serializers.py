@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
+from tracker.alerts.api.raised_by import RaisedAlertsField
 from tracker.core.serializers import (
     OffsetDateTimeField,
     StrictBooleanField,
@@ -134,11 +135,17 @@ class AdviceSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="Plain-language advice; paragraphs separated by a blank line.")
 
 
+SECTION_FIELDS = ("pain", "neuro", "side_effects")
+
+
 class CheckInSerializer(StrictSerializer):
     """A check-in as sent by a patient's phone and as stored (API.md "Check-ins").
 
-    Required: `pain.now` and `pain.worst_24h`. Everything else is optional and defaults to "nothing
-    wrong" (no sites, no weakness, walking normal, no side effects), as CLINICAL.md says of missing limbs.
+    Each of `pain`, `neuro` and `side_effects` is optional, but at least one must be sent (API.md "Reports
+    and the care team's answer"); a section left out is stored as not answered (and read back as null),
+    and the rules that need it skip it. Inside a section that is sent, `pain.now` and `pain.worst_24h`
+    are required and everything else defaults to "nothing wrong" (no sites, no weakness, walking
+    normal, no side effects), as CLINICAL.md says of missing limbs.
     """
 
     id = serializers.IntegerField(read_only=True)
@@ -154,12 +161,42 @@ class CheckInSerializer(StrictSerializer):
         "At most 5 minutes in the future and 7 days in the past.",
     )
     submitted_at = serializers.DateTimeField(read_only=True)
-    pain = PainSerializer(source="*")
-    neuro = NeuroSerializer(source="*", required=False, help_text="Neurological symptoms. Default: all normal.")
-    side_effects = SideEffectsSerializer(source="*", required=False, help_text="Default: all 0.")
+    pain = PainSerializer(source="*", required=False, help_text="Pain. Left out: not answered (read back as null).")
+    neuro = NeuroSerializer(
+        source="*", required=False, help_text="Neurological symptoms. Left out: not answered (read back as null)."
+    )
+    side_effects = SideEffectsSerializer(
+        source="*", required=False, help_text="Side effects. Left out: not answered (read back as null)."
+    )
     note = serializers.CharField(
         max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", help_text="Free text. Default: ''."
     )
+    alerts = RaisedAlertsField()
+
+    def to_internal_value(self, data):
+        attrs = super().to_internal_value(data)
+        sent = {name for name in SECTION_FIELDS if name in data}
+        if not sent:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Send at least one of pain, neuro and side_effects.")]}, code="no_section"
+            )
+        attrs["neuro_answered"] = "neuro" in sent
+        attrs["side_effects_answered"] = "side_effects" in sent
+        if "pain" not in sent:
+            attrs["pain_now"] = attrs["pain_worst_24h"] = None
+        return attrs
+
+    def to_representation(self, instance):
+        body = super().to_representation(instance)
+        answered = {
+            "pain": instance.pain_now is not None,
+            "neuro": instance.neuro_answered,
+            "side_effects": instance.side_effects_answered,
+        }
+        for name, done in answered.items():
+            if not done:
+                body[name] = None
+        return body
 
     def validate_recorded_at(self, value):
         now = timezone.now()

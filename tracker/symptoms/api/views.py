@@ -1,15 +1,18 @@
 import threading
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from tracker.accounts.api.permissions import IsPatient, role_in
-from tracker.accounts.selectors import get_patient_for, patient_of
+from tracker.accounts.selectors import get_patient_for, patient_of, scope_to_user
+from tracker.alerts.raised_by import attach_raised_alerts
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
 from tracker.core.api import DO_NOT_RESEND, RESEND_WITH_CLIENT_ID, already_saved
+from tracker.core.forms import MAX_ID
 from tracker.core.vocab import STAFF_ROLES, Role
 from tracker.symptoms.api.serializers import CheckInCreatedSerializer, CheckInSerializer, StrictUUIDField
 from tracker.symptoms.models import CheckIn
@@ -69,6 +72,18 @@ class CheckInListCreateView(generics.ListCreateAPIView):
             return CheckIn.objects.none()
         return checkins_of(self._patient())
 
+    def paginate_queryset(self, queryset):
+        # Each check-in's `alerts`, for the whole page in one query (AlertTrigger has no foreign key
+        # to the submission, so this is the prefetch).
+        page = super().paginate_queryset(queryset)
+        return attach_raised_alerts(page) if page is not None else page
+
+    def list(self, request, *args, **kwargs):
+        if self.paginator is None:  # unpaginated (not the default): attach to the whole list
+            serializer = self.get_serializer(attach_raised_alerts(self.get_queryset()), many=True)
+            return Response(serializer.data)
+        return super().list(request, *args, **kwargs)
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -124,3 +139,28 @@ class CheckInListCreateView(generics.ListCreateAPIView):
         except serializers.ValidationError:
             return None
         return checkin_for_client_id(patient, client_id)
+
+
+class CheckInDetailView(generics.RetrieveAPIView):
+    """One check-in with its `alerts`: the patient's own, or any of a patient on the caller's care team
+    (audit-logged as the staff list is); 404 for anything else."""
+
+    serializer_class = CheckInSerializer
+    queryset = CheckIn.objects.none()  # for the schema; get_object decides
+
+    def get_permissions(self):
+        return [role_in(Role.PATIENT, *STAFF_ROLES)()]
+
+    def get_object(self):
+        user = self.request.user
+        if not 0 < self.kwargs["pk"] <= MAX_ID:  # a number no database can hold is not a check-in
+            raise Http404("No such check-in.")
+        checkins = scope_to_user(user, CheckIn.objects.select_related("patient"))
+        checkin = get_object_or_404(checkins, pk=self.kwargs["pk"])
+        if user.role != Role.PATIENT:
+            audit_log(actor=user, action=AuditAction.VIEW, patient=checkin.patient, target="check-in")
+        return checkin
+
+    @extend_schema(responses={200: CheckInSerializer, 404: OpenApiResponse(description="Not yours to see.")})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
