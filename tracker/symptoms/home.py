@@ -4,21 +4,15 @@ then who saw it and when)."""
 
 from __future__ import annotations
 
-import re
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from tracker.accounts.selectors import patient_of
+from tracker.core.phones import tel_uri as tel_href
 from tracker.core.vocab import Role
 from tracker.symptoms.selectors import care_team_answer, checkin_status
-
-
-def tel_href(number: str) -> str:
-    """`tel:` link target for a phone number as people write it ("+44 20 7946 0000" -> "tel:+442079460000")."""
-    return "tel:" + re.sub(r"[^0-9+]", "", number)
 
 
 def seen_by(user) -> str:

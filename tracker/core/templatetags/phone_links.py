@@ -12,6 +12,8 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+from tracker.core.phones import tel_uri
+
 register = template.Library()
 
 # A number as people write it: an optional +, digits with spaces, dots, hyphens or brackets between,
@@ -22,21 +24,6 @@ _NUMBER = re.compile(r"(?<![\w+&#.\-/])\+?\(?\d(?:[\d().\- \u00a0]*\d)?(?![\w/])
 _SHORT_CUE = re.compile(r"\b(?:call|dial|ring|phone)\s$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 _TAG = re.compile(r"(<[^>]*>)")
-
-
-_TRUNK_ZERO = re.compile(r"\(0\)")  # "+44 (0)20 ...": the 0 is dialled only from inside the country
-
-
-def tel_uri(number: str) -> str:
-    """``tel:`` URI of a number as written: its digits, with a leading + kept ("" if it has no digits).
-    "+44 (0)20 7946-0000" -> "tel:+442079460000"."""
-    number = (number or "").strip()
-    if number.startswith("+"):
-        number = _TRUNK_ZERO.sub("", number)
-    digits = re.sub(r"\D", "", number)
-    if not digits:
-        return ""
-    return "tel:" + ("+" if number.startswith("+") else "") + digits
 
 
 def _is_phone(match: re.Match) -> bool:
