@@ -52,7 +52,7 @@ class VocabularyListValidator:
 
 
 class CheckIn(Submission):
-    """A patient's daily (or weekly) report: CLINICAL.md section 1."""
+    """A patient's daily (or weekly) report: docs/clinical.md ("What patients report")."""
 
     # Pain (0-10 numeric rating scale)
     pain_now = models.PositiveSmallIntegerField(_("pain now"), validators=[MaxValueValidator(10)])
