@@ -174,7 +174,7 @@ def checkin_history(patient_ids: Iterable[int], *, days: int, end: datetime, rng
 
 
 def checkin_payload(*, red_flag: bool, client_id: str | None = None) -> dict:
-    """A check-in as a phone sends it (API.md). A red flag: new moderate weakness in the left leg."""
+    """A check-in as a phone sends it (docs/api.md). A red flag: new moderate weakness in the left leg."""
     body = {
         "pain": {
             "now": 3,

@@ -224,7 +224,7 @@ TRACKER_SITE_NAME = env_str("TRACKER_SITE_NAME", "Spine Tracker")
 TRACKER_EMERGENCY_NUMBER = env_str("TRACKER_EMERGENCY_NUMBER", "+44 20 7946 0000")
 TRACKER_CRISIS_LINE = env_str("TRACKER_CRISIS_LINE", "Samaritans: call 116 123, free, any time")
 TRACKER_ONCALL_EMAILS = env_list("TRACKER_ONCALL_EMAILS")
-# Clinical thresholds (CLINICAL.md defaults live in tracker.alerts.rules.Thresholds).
+# Clinical thresholds (docs/clinical.md defaults live in tracker.alerts.rules.Thresholds).
 TRACKER_THRESHOLDS: dict = {}
 
 REST_FRAMEWORK = {
@@ -296,7 +296,7 @@ TRACKER_DEMO_SEEDERS += ["tracker.rehab.demo.seed"]
 TRACKER_DEMO_SEEDERS += ["tracker.psych.demo.seed"]
 
 # Psychological support (tracker.psych): how often each questionnaire is due by default, in days
-# (CLINICAL.md section 1; clinicians change it per patient; 0 = not scheduled).
+# (docs/clinical.md "What patients report"; clinicians change it per patient; 0 = not scheduled).
 TRACKER_SCREEN_EVERY_DAYS = {
     "distress_thermometer": env_int("TRACKER_DISTRESS_EVERY_DAYS", 7),
     "phq9": env_int("TRACKER_PHQ9_EVERY_DAYS", 28),
@@ -306,7 +306,7 @@ TRACKER_SCREEN_EVERY_DAYS = {
 # Care-team workspace (tracker.dashboard): how often the triage page asks for the queue's counts.
 TRACKER_TRIAGE_POLL_SECONDS = env_int("TRACKER_TRIAGE_POLL_SECONDS", 30)
 
-# Alerts (tracker.alerts): outcomes a site adds to CLINICAL.md's six ({"code": "Label"}), e.g.
+# Alerts (tracker.alerts): outcomes a site adds to the six outcomes of docs/clinical.md ({"code": "Label"}), e.g.
 # {"hospice_referral": "Referred to hospice care"}; checked at start-up.
 TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
 

@@ -1,5 +1,5 @@
 """Patients' phone and emergency contact, and spinal levels as clinicians write them, through the API
-(API.md "Reports and the care team's answer")."""
+(docs/api.md "Accounts")."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""parse_spinal_levels: spinal levels as clinicians write them (API.md), as a table of cases."""
+"""parse_spinal_levels: spinal levels as clinicians write them (docs/api.md), as a table of cases."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """The nurse acts in one place (issue #17): the contact log, the alert's sources and the patient's other
-alerts, through the API and the alert page (API.md "Reports and the care team's answer")."""
+alerts, through the API and the alert page (docs/api.md "Alerts")."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The red-flag engine in one process: evaluation, raising, merging, notifications (CLINICAL.md section 2)."""
+"""The red-flag engine in one process: evaluation, raising, merging, notifications (docs/clinical.md "Alert rules")."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Nothing lost, nothing doubled (CLINICAL.md section 2, last rule), with real processes:
+"""Nothing lost, nothing doubled (docs/clinical.md "Alert lifecycle", never lost, never doubled), with real processes:
 
 - 20 concurrent triggers for one patient and rule make one alert (threads on separate database
   connections, and 20 tasks on a real worker with 4 pool processes);

@@ -1,4 +1,4 @@
-"""Acknowledge and resolve (CLINICAL.md section 2, lifecycle): services, pages and API."""
+"""Acknowledge and resolve (docs/clinical.md "Alert lifecycle"): services, pages and API."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Table tests for the red-flag rules of CLINICAL.md sections 2 and 3 (tracker/alerts/rules.py).
+"""Table tests for the red-flag rules of docs/clinical.md ("Alert rules", "Immediate advice") (tracker/alerts/rules.py).
 
 The rules are pure functions, so every test here builds plain facts and checks the findings: no
 database, no broker, no clock.
@@ -648,7 +648,7 @@ def test_routing_sends_each_rule_to_the_right_roles():
 
 
 # --------------------------------------------------------------------------------------------------
-# What the patient sees (CLINICAL.md section 3)
+# What the patient sees (docs/clinical.md "Immediate advice")
 # --------------------------------------------------------------------------------------------------
 
 EMERGENCY_NUMBER = "0161 555 0199"

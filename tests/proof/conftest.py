@@ -23,7 +23,7 @@ CHECKINS = "/api/v1/checkins/"
 
 
 def checkin_body(*, red_flag: bool, client_id: str | None = None) -> dict:
-    """A check-in as a phone sends it (API.md). The red flag: saddle numbness (neuro_deficit, emergency),
+    """A check-in as a phone sends it (docs/api.md). The red flag: saddle numbness (neuro_deficit, emergency),
     which fires on every report, new or not; the other is a quiet day that fires nothing."""
     return {
         "client_id": client_id or str(uuid.uuid4()),

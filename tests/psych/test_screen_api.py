@@ -1,4 +1,4 @@
-"""POST/GET /api/v1/screens/ (API.md): contract fields, refusals as field errors, idempotency, reach."""
+"""POST/GET /api/v1/screens/ (docs/api.md): contract fields, refusals as field errors, idempotency, reach."""
 
 import uuid
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Outcomes drive the plan (CLINICAL.md section 4, API.md "Reports and the care team's answer"): after a
+"""Outcomes drive the plan (docs/clinical.md "Exercise safety", docs/api.md "Rehabilitation"): after a
 neuro_deficit alert is resolved with anything but no_action_needed, the plan stays paused until a therapist or
 physician on the care team resumes it."""
 

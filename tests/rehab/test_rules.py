@@ -127,7 +127,7 @@ STABILITY_CASES = [
     # stability, exercise suitable for an unstable spine, expected codes
     (STABLE, False, []),
     (STABLE, True, []),
-    (POTENTIALLY, False, []),  # CLINICAL.md section 4 refuses only unstable and unknown
+    (POTENTIALLY, False, []),  # docs/clinical.md ("Exercise safety") refuses only unstable and unknown
     (POTENTIALLY, True, []),
     (UNSTABLE, False, ["unstable_spine"]),
     (UNSTABLE, True, []),

@@ -7,7 +7,7 @@ from tracker.symptoms.models import CheckIn
 
 
 def valid_body(**overrides) -> dict:
-    """A complete, valid API body (the API.md example), with nested overrides: pain={"now": 5}."""
+    """A complete, valid API body (the docs/api.md example), with nested overrides: pain={"now": 5}."""
     body = {
         "pain": {
             "now": 3,

@@ -1,4 +1,4 @@
-"""POST /api/v1/checkins/ (API.md "Check-ins"): every field's valid and invalid values, recorded_at,
+"""POST /api/v1/checkins/ (docs/api.md "Check-ins"): every field's valid and invalid values, recorded_at,
 idempotent client_id, and the advice in the response."""
 
 import json
@@ -334,7 +334,7 @@ def test_check_ins_without_client_id_are_each_stored(post):
     assert CheckIn.objects.count() == 2
 
 
-# --- advice (CLINICAL.md section 3) -------------------------------------------------------------
+# --- advice (docs/clinical.md "Immediate advice") -------------------------------------------------------------
 
 
 def test_advice_none_for_a_stable_report(post, patient, make_checkin):

@@ -1,4 +1,4 @@
-"""Spinal levels as clinicians write them (API.md "Reports and the care team's answer").
+"""Spinal levels as clinicians write them (docs/api.md "Accounts", `spinal_levels`).
 
 One pure function, `parse_spinal_levels`, used by the API field and the forms alike:
 "T8-T10" -> ["T8", "T9", "T10"], "t12–l2" -> ["T12", "L1", "L2"], "C7/T1" -> ["C7", "T1"].

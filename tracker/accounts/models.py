@@ -28,7 +28,7 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()\-]+$")
 
 
 def validate_phone(value: str) -> None:
-    """A telephone number as people write it: digits, spaces, +, - and brackets, with 6 to 20 digits (API.md)."""
+    """A telephone number as people write it: digits, spaces, +, - and brackets, with 6 to 20 digits (docs/api.md)."""
     digits = sum(ch.isdigit() for ch in value)
     if not PHONE_RE.match(value) or not 6 <= digits <= 20 or not value.isascii():
         raise ValidationError(
@@ -70,7 +70,7 @@ class PatientProfile(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     primary_cancer = models.CharField(_("primary cancer"), max_length=120)
     spinal_levels = models.JSONField(_("spinal levels"), default=list, blank=True, validators=[validate_spinal_levels])
-    # Precautions (CLINICAL.md section 4)
+    # Precautions (docs/clinical.md "Exercise safety")
     spinal_stability = models.CharField(
         _("spinal stability"), max_length=24, choices=SpinalStability.choices, default=SpinalStability.UNKNOWN
     )
@@ -94,7 +94,7 @@ class PatientProfile(models.Model):
         blank=True,
         help_text=_("Leave empty to use the site's emergency number."),
     )
-    # How the care team reaches the patient, and whom to call when the patient cannot answer (API.md).
+    # How the care team reaches the patient, and whom to call when the patient cannot answer (docs/api.md).
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     emergency_contact_name = models.CharField(_("emergency contact: name"), max_length=120, blank=True)
     emergency_contact_relationship = models.CharField(_("emergency contact: relationship"), max_length=60, blank=True)

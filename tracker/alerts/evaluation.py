@@ -16,7 +16,7 @@ Evaluation itself is `tracker.alerts.services.submission_evaluate(label=, pk=)`:
 claims the row, raises alerts through `alert_raise` and sets `evaluated_at`. The findings' `rule`
 decides routing (rules.ROUTING) and the one-open-alert-per-(patient, rule) merge.
 
-Untreated distress (CLINICAL.md section 2): a `distress` alert still unresolved more than 72 hours
+Untreated distress (docs/clinical.md "Alert rules"): a `distress` alert still unresolved more than 72 hours
 (`untreated_distress_hours`) after its first positive screen, with no qualifying care-team action, raises
 one `untreated_distress` alert. Resolving the distress alert with an outcome is one qualifying action.
 The other, "a referral marked contacted", belongs to the psych app, which plugs it in from its

@@ -10,7 +10,8 @@ from tracker.alerts.services import MAX_NOTE_LENGTH
 
 
 class ResolveForm(forms.Form):
-    """Resolve an alert: an outcome from the vocabulary and a note, both required (CLINICAL.md section 2)."""
+    """Resolve an alert: an outcome from the vocabulary and a note, both required (docs/clinical.md
+    "Alert lifecycle")."""
 
     outcome = forms.ChoiceField(label=_("Outcome"), choices=())
     note = forms.CharField(

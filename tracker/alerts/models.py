@@ -17,7 +17,7 @@ def _label(vocabulary, code: str) -> str:
 
 
 class Alert(models.Model):
-    """A red flag for a patient's care team (CLINICAL.md section 2).
+    """A red flag for a patient's care team (docs/clinical.md "Alert rules").
 
     At most one unresolved (open or acknowledged) alert per (patient, rule), enforced
     by a partial unique constraint: a new trigger adds evidence to it instead.
@@ -205,8 +205,8 @@ class ContactResult(models.TextChoices):
 
 
 class AlertContact(models.Model):
-    """One attempt by the care team to reach the patient about an alert (API.md "Reports and the care
-    team's answer"): how, with what result, and a note. Recording one on an open alert acknowledges it."""
+    """One attempt by the care team to reach the patient about an alert (docs/api.md "Alerts",
+    contacts): how, with what result, and a note. Recording one on an open alert acknowledges it."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="contacts")
     at = models.DateTimeField(default=timezone.now)

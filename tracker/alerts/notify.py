@@ -1,4 +1,4 @@
-"""Who hears about an alert, and how (CLINICAL.md section 2, "Routing" and "Escalation").
+"""Who hears about an alert, and how (docs/clinical.md ("Alert lifecycle": routing, escalation)).
 
 Everything here is called inside the transaction that changes the alert: notification rows are
 recorded in it (so a rolled-back change notifies nobody) and sent after it commits, by the

@@ -1,4 +1,4 @@
-"""The vocabulary of alert outcomes: CLINICAL.md's six, plus any a site adds.
+"""The vocabulary of alert outcomes: the six outcomes of docs/clinical.md, plus any a site adds.
 
 A site adds outcomes with ``settings.TRACKER_EXTRA_OUTCOMES = {"code": "Label", ...}`` (codes: lower-case
 letters, digits and underscores, at most 24 characters; checked at start-up by :func:`check_extra_outcomes`).

@@ -1,6 +1,6 @@
 """Which alerts a patient's submission raised or added evidence to, for the submission's own resources.
 
-Check-ins and screens carry `"alerts"` (API.md "Reports and the care team's answer") so that the
+Check-ins and screens carry `"alerts"` (docs/api.md "Check-ins") so that the
 patient's app can say "your team has seen this". The link is the engine's `AlertTrigger` row (written
 when the submission is evaluated, so the list is empty until then). The periodic rules that only use a
 submission to start their clock (a silence after the last check-in, distress left untreated) are not

@@ -1,7 +1,7 @@
 """Red-flag rules: pure functions from reports (and settings) to findings.
 
-This module is the executable form of CLINICAL.md sections 2 and 3. Every function here is pure: it
-does no I/O, touches no database and reads no settings, except :func:`thresholds_from_settings`, which
+This module is the executable form of docs/clinical.md ("Alert rules", "Immediate advice"). Every function
+here is pure: it does no I/O, touches no database and reads no settings, except :func:`thresholds_from_settings`, which
 is the one place the thresholds are read from ``settings.TRACKER_THRESHOLDS``.
 
 The background job loads a patient's reports, turns them into :class:`CheckInFacts`, calls
@@ -55,7 +55,7 @@ PHQ9_SELF_HARM_ITEM = 9
 _SCREEN_ITEMS = {Instrument.PHQ9: 9, Instrument.GAD7: 7}
 _SCREEN_ITEM_MAX = 3
 
-# (lowest total of the band, band name), highest band first. CLINICAL.md section 1.
+# (lowest total of the band, band name), highest band first. docs/clinical.md ("What patients report").
 _PHQ9_BANDS = ((20, "severe"), (15, "moderately_severe"), (10, "moderate"), (5, "mild"), (0, "minimal"))
 _GAD7_BANDS = ((15, "severe"), (10, "moderate"), (5, "mild"), (0, "minimal"))
 _SCREEN_MAX_TOTAL = {Instrument.DISTRESS_THERMOMETER: 10, Instrument.PHQ9: 27, Instrument.GAD7: 21}
@@ -64,7 +64,7 @@ _LIMB_ORDER = {limb: rank for rank, limb in enumerate(Limb.values)}
 _BLADDER_RED_FLAGS = frozenset({Bladder.RETENTION, Bladder.INCONTINENCE})
 _BOWEL_RED_FLAGS = frozenset({Bowel.INCONTINENCE})
 
-# The sections of a check-in, each of which may be left out (API.md "Reports and the care team's answer").
+# The sections of a check-in, each of which may be left out (docs/api.md "Check-ins").
 SECTION_PAIN, SECTION_NEURO, SECTION_SIDE_EFFECTS = "pain", "neuro", "side_effects"
 SECTIONS = (SECTION_PAIN, SECTION_NEURO, SECTION_SIDE_EFFECTS)
 
@@ -95,7 +95,7 @@ _POSITIVE_THRESHOLDS = (
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Every number the rules compare against, with the defaults of CLINICAL.md section 2.
+    """Every number the rules compare against, with the defaults of docs/clinical.md ("Alert rules").
 
     Sites override them through ``settings.TRACKER_THRESHOLDS`` (see :func:`thresholds_from_settings`);
     code never writes these numbers as literals anywhere else.
@@ -142,7 +142,7 @@ class Thresholds:
 
 
 def thresholds_from_settings() -> Thresholds:
-    """Build :class:`Thresholds` from ``settings.TRACKER_THRESHOLDS`` over the CLINICAL.md defaults.
+    """Build :class:`Thresholds` from ``settings.TRACKER_THRESHOLDS`` over the docs/clinical.md defaults.
 
     The setting is an optional dict of field name -> whole number; missing keys keep their defaults.
     An unknown key (most likely a typo that would silently leave a clinical threshold at its default)
@@ -174,12 +174,12 @@ def thresholds_from_settings() -> Thresholds:
 
 @dataclass(frozen=True)
 class CheckInFacts:
-    """What one daily check-in reported (CLINICAL.md section 1, "Daily check-in").
+    """What one daily check-in reported (docs/clinical.md "Daily check-in").
 
     A limb missing from ``weakness`` means no weakness; a side effect missing from ``side_effects``
     means severity 0. Sets and mappings are stored read-only, so a fact never changes after it is made.
 
-    A check-in may leave out whole sections (API.md "Reports and the care team's answer"): pain is not
+    A check-in may leave out whole sections (docs/api.md "Check-ins"): pain is not
     answered when ``pain_now`` and ``pain_worst_24h`` are None; ``neuro_answered`` and
     ``side_effects_answered`` say whether those sections were. A rule skips a check-in that did not
     answer its section, both as the current report and as the "previous" one or a baseline point.
@@ -249,7 +249,7 @@ class CheckInFacts:
 
 
 def all_clear(recorded_at: datetime) -> CheckInFacts:
-    """The all-clear report that stands in for a missing previous check-in (CLINICAL.md section 2).
+    """The all-clear report that stands in for a missing previous check-in (docs/clinical.md "Alert rules").
 
     No pain, no weakness or numbness, walking normal, bladder and bowel normal, no side effects: so a
     first report of a dangerous symptom is compared with "nothing wrong" and is never silent.
@@ -322,7 +322,7 @@ def _sorted_limbs(limbs: Iterable[str]) -> list[str]:
 
 
 def neuro_deficit(current: CheckInFacts, previous: CheckInFacts | None) -> Finding | None:
-    """CLINICAL.md section 2, rule ``neuro_deficit`` (emergency).
+    """docs/clinical.md ("Alert rules"), rule ``neuro_deficit`` (emergency).
 
     Compared with the previous check-in (or the all-clear when there is none), fires on any of:
     weakness in a limb new or worse; walking worse (normal < unsteady < needs_aid < unable); a numbness
@@ -402,7 +402,7 @@ def _pain_snapshot(facts: CheckInFacts) -> dict[str, Any]:
 def pain_baseline(
     current: CheckInFacts, earlier: Sequence[CheckInFacts], t: Thresholds
 ) -> tuple[int | float | None, list[CheckInFacts]]:
-    """The pain baseline of CLINICAL.md section 2, rule ``pain_escalation``.
+    """The pain baseline of docs/clinical.md ("Alert rules"), rule ``pain_escalation``.
 
     Returns (median ``worst_24h`` or None, the check-ins used). The window is
     ``[current.recorded_at - pain_baseline_days, current.recorded_at)``; with fewer than
@@ -424,7 +424,7 @@ def pain_escalation(
     earlier: Sequence[CheckInFacts],
     t: Thresholds,
 ) -> Finding | None:
-    """CLINICAL.md section 2, rule ``pain_escalation`` (urgent).
+    """docs/clinical.md ("Alert rules"), rule ``pain_escalation`` (urgent).
 
     Fires on any of:
     - ``worst_24h`` >= ``pain_rise_min_worst`` (4) and >= baseline + ``pain_rise_points`` (2), where the
@@ -490,7 +490,7 @@ def pain_escalation(
 
 
 def side_effect(current: CheckInFacts, previous: CheckInFacts | None, t: Thresholds) -> Finding | None:
-    """CLINICAL.md section 2, rule ``side_effect`` (urgent).
+    """docs/clinical.md ("Alert rules"), rule ``side_effect`` (urgent).
 
     Fires when any side effect reaches ``side_effect_severe`` (3) from below it at the previous check-in,
     or is worse by ``side_effect_jump`` (2) or more points than at the previous check-in. A side effect
@@ -537,7 +537,7 @@ def side_effect(current: CheckInFacts, previous: CheckInFacts | None, t: Thresho
 def previous_checkin(
     current: CheckInFacts, earlier: Iterable[CheckInFacts], section: str | None = None
 ) -> CheckInFacts | None:
-    """The "previous check-in" of CLINICAL.md section 2: latest ``recorded_at`` before ``current``'s.
+    """The "previous check-in" of docs/clinical.md "Alert rules": latest ``recorded_at`` before ``current``'s.
 
     Reports recorded at or after ``current`` are ignored, so a check-in sent late from an offline phone
     is compared with the one before it in ``recorded_at`` order, not with the newest one received.
@@ -551,7 +551,7 @@ def previous_checkin(
 
 
 def evaluate_checkin(current: CheckInFacts, earlier: Sequence[CheckInFacts], t: Thresholds) -> list[Finding]:
-    """All check-in rules of CLINICAL.md section 2 for one check-in, most severe first.
+    """All check-in rules of docs/clinical.md ("Alert rules") for one check-in, most severe first.
 
     ``earlier`` is the patient's other check-ins (it may include ones recorded after ``current``, and
     ``current`` itself; both are ignored). Runs ``neuro_deficit``, ``pain_escalation`` and
@@ -584,7 +584,7 @@ def _instrument(instrument: str) -> Instrument:
 
 
 def screen_total(instrument: str, *, score: int | None = None, answers: Sequence[int] | None = None) -> int:
-    """The total of a screen (CLINICAL.md section 1, "Distress and mood screens").
+    """The total of a screen (docs/clinical.md "Questionnaires").
 
     The distress thermometer takes ``score`` (0-10). PHQ-9 and GAD-7 take ``answers`` (exactly 9 or 7
     items, each 0-3) and total them. Incomplete or out-of-range input raises ``ValueError``: a PHQ-9 with
@@ -609,7 +609,7 @@ def screen_total(instrument: str, *, score: int | None = None, answers: Sequence
 
 
 def screen_band(instrument: str, total: int) -> str:
-    """The severity band of a screen total (CLINICAL.md section 1).
+    """The severity band of a screen total (docs/clinical.md "What patients report").
 
     PHQ-9: minimal 0-4, mild 5-9, moderate 10-14, moderately_severe 15-19, severe 20-27.
     GAD-7: minimal 0-4, mild 5-9, moderate 10-14, severe 15-21.
@@ -634,7 +634,7 @@ def _positive_from(kind: Instrument, t: Thresholds) -> int:
 
 
 def screen_positive(instrument: str, total: int, t: Thresholds) -> bool:
-    """Whether a screen total is positive for the ``distress`` rule (CLINICAL.md section 2).
+    """Whether a screen total is positive for the ``distress`` rule (docs/clinical.md "Alert rules").
 
     Distress thermometer >= 4, PHQ-9 >= 10, GAD-7 >= 10 by default.
     """
@@ -648,7 +648,7 @@ def evaluate_screen(
     answers: Sequence[int] | None = None,
     t: Thresholds,
 ) -> list[Finding]:
-    """CLINICAL.md section 2, rules ``distress`` (routine) and ``self_harm`` (emergency).
+    """docs/clinical.md ("Alert rules"), rules ``distress`` (routine) and ``self_harm`` (emergency).
 
     ``distress`` fires on a positive screen (:func:`screen_positive`). ``self_harm`` fires when PHQ-9
     item 9 is above 0, whatever the total. Returns the findings, most severe first; bad input raises
@@ -697,7 +697,7 @@ def evaluate_screen(
 
 
 def exercise_pain(*, pain_before: int, pain_during: int, t: Thresholds) -> Finding | None:
-    """CLINICAL.md section 2, rule ``exercise_pain`` (routine, routed to the therapist).
+    """docs/clinical.md ("Alert rules"), rule ``exercise_pain`` (routine, routed to the therapist).
 
     Fires when ``pain_during`` >= ``exercise_pain_during`` (7) or ``pain_during`` >= ``pain_before`` +
     ``exercise_pain_rise`` (3).
@@ -735,7 +735,7 @@ def missed_checkins(
     has_open_pain_escalation: bool,
     t: Thresholds,
 ) -> Finding | None:
-    """CLINICAL.md section 2, rule ``missed_checkins`` (routine; urgent with an open ``pain_escalation``).
+    """docs/clinical.md ("Alert rules"), rule ``missed_checkins`` (routine; urgent with an open ``pain_escalation``).
 
     Fires when the latest check-in's ``recorded_at`` (or ``enrolled_at`` when there is none) is more than
     ``missed_checkins_daily_days`` (3) days before ``now`` on a daily schedule, or more than
@@ -781,7 +781,7 @@ def untreated_distress(
     t: Thresholds,
     screen_evidence: dict[str, Any] | None = None,
 ) -> Finding | None:
-    """CLINICAL.md section 2, rule ``untreated_distress`` (urgent).
+    """docs/clinical.md ("Alert rules"), rule ``untreated_distress`` (urgent).
 
     Fires when a positive screen was recorded more than ``untreated_distress_hours`` (72) before ``now``
     and no qualifying care-team action has been taken since. The caller decides what qualifies (its
@@ -824,7 +824,7 @@ def untreated_distress(
 
 
 def escalation_interval(severity: str, t: Thresholds) -> timedelta:
-    """How long an alert may stay unacknowledged before it escalates (CLINICAL.md section 2).
+    """How long an alert may stay unacknowledged before it escalates (docs/clinical.md "Alert lifecycle").
 
     15 minutes for emergency, 4 hours for urgent, 48 hours for routine by default; the same interval
     applies again after each escalation.
@@ -848,7 +848,7 @@ def escalation_due(
     now: datetime,
     t: Thresholds,
 ) -> bool:
-    """Whether an alert should move up one escalation level now (CLINICAL.md section 2, "Escalation").
+    """Whether an alert should move up one escalation level now (docs/clinical.md "Alert lifecycle", escalation).
 
     Due when the alert is still ``open`` (acknowledging or resolving stops escalation) and at least one
     :func:`escalation_interval` has passed since ``reference_time`` (when it was created or last escalated).
@@ -868,7 +868,7 @@ ROUTING: dict[str, tuple[str, ...]] = {
     RuleCode.SELF_HARM.value: (Role.PSYCHOLOGIST.value, Role.NURSE.value),
     RuleCode.EXERCISE_PAIN.value: (Role.THERAPIST.value,),
 }
-"""Care-team roles that receive each rule's alerts (CLINICAL.md section 2, "Routing")."""
+"""Care-team roles that receive each rule's alerts (docs/clinical.md "Alert lifecycle", routing)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -878,7 +878,7 @@ ROUTING: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Advice:
-    """What the patient is told straight after a submission (CLINICAL.md section 3)."""
+    """What the patient is told straight after a submission (docs/clinical.md "Immediate advice")."""
 
     level: str
     message: str
@@ -887,7 +887,7 @@ class Advice:
 
 
 def advice_for(findings: Sequence[Finding], *, emergency_number: str, crisis_line: str) -> Advice:
-    """The patient's immediate advice for a submission's findings (CLINICAL.md section 3).
+    """The patient's immediate advice for a submission's findings (docs/clinical.md "Immediate advice").
 
     - any ``emergency`` finding: contact the care team's emergency number now or go to an emergency
       department (the number is in the message);

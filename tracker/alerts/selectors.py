@@ -21,7 +21,7 @@ from tracker.alerts.evaluation import evaluators
 from tracker.alerts.models import ACTIVE_STATUSES, Alert, AlertContact, AlertEvent
 from tracker.core.vocab import SEVERITY_RANK, STAFF_ROLES
 
-# The API's name for each kind of submission that can trigger an alert (API.md "sources"). Sources of
+# The API's name for each kind of submission that can trigger an alert (docs/api.md "Alerts", ``sources``). Sources of
 # other kinds (a distress alert for untreated distress, the enrolment for missed check-ins) are clocks,
 # not reports, and are not listed.
 SOURCE_TYPES = {"symptoms.checkin": "checkin", "psych.screen": "screen", "rehab.exerciselog": "exercise_log"}
@@ -35,7 +35,7 @@ SEVERITY_ORDER = Case(
 
 
 def alerts_ordered(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
-    """Most severe first, then oldest first (API.md "Alerts", the triage order)."""
+    """Most severe first, then oldest first (docs/api.md "Alerts", the triage order)."""
     return queryset.annotate(severity_rank=SEVERITY_ORDER).order_by("severity_rank", "created_at", "id")
 
 
@@ -105,7 +105,7 @@ def _reporter(submission) -> dict:
 
 
 def alert_sources(alerts: Iterable[Alert]) -> dict[int, list[dict]]:
-    """For each alert id, every submission that triggered it, newest first, as API.md's ``sources`` items.
+    """For each alert id, every submission that triggered it, newest first, as docs/api.md's ``sources`` items.
 
     Read from the alerts' evidence (one entry per trigger) and the registered submission models: one
     query per kind of submission present, whatever the number of alerts.

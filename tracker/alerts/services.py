@@ -1,6 +1,6 @@
 """Writes of the red-flag engine: raising alerts from findings, and the alert lifecycle.
 
-The guarantees of CLINICAL.md section 2 ("an alert may be late, never lost, never doubled") rest on
+The guarantees of docs/clinical.md ("Alert lifecycle": "an alert may be late, never lost, never doubled") rest on
 the database, not on Python:
 
 - a submission is evaluated in ONE transaction that claims the row (``evaluated_at IS NULL``, locked
@@ -299,7 +299,7 @@ def alert_acknowledge(*, alert: Alert, user) -> Alert:
 
 
 def alert_resolve(*, alert: Alert, user, outcome: str, note: str) -> Alert:
-    """Resolve an open or acknowledged alert with an outcome and a note (CLINICAL.md section 2).
+    """Resolve an open or acknowledged alert with an outcome and a note (docs/clinical.md "Alert lifecycle").
 
     Resolving an alert nobody acknowledged acknowledges it too (recorded as its own event). A repeat by
     the person who resolved it is a no-op; if someone else resolved it first, raises
@@ -455,7 +455,7 @@ def alerts_raise_bulk(
 
 def alerts_escalate(*, now: datetime, chunk_size: int = 500) -> dict[str, int]:
     """Escalate every open (unacknowledged) alert left longer than its severity's interval since it was
-    raised or last escalated (CLINICAL.md section 2: 15 min / 4 h / 48 h by default), one level per run,
+    raised or last escalated (docs/clinical.md "Alert lifecycle": 15 min / 4 h / 48 h by default), one level per run,
     again at each interval until someone acknowledges it; then send the on-call e-mails.
 
     In chunks, each one transaction that re-reads its alerts locked (skipping any another run holds) and

@@ -1,7 +1,7 @@
 """OpenAPI schema post-processing: document the error responses every operation can give.
 
 drf-spectacular documents each operation's success response; the errors that DRF and
-this project's plumbing return from any endpoint (API.md "Conventions") are added here
+this project's plumbing return from any endpoint (docs/api.md "Conventions") are added here
 once, so that the schema at /api/v1/schema/ matches what the endpoints really answer
 (tests/proof/test_api_fuzz.py checks every response against it).
 """

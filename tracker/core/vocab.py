@@ -1,7 +1,7 @@
 """Clinical vocabularies shared by models, forms, serializers and rules.
 
-The values are the wire format of the public API (../shared/spec/API.md) and the
-codes of CLINICAL.md; the labels are what people read, in plain words.
+The values are the wire format of the public API (docs/api.md) and the
+codes of docs/clinical.md; the labels are what people read, in plain words.
 """
 
 from django.db import models

@@ -36,7 +36,7 @@ SPARKLINE_DAYS = 14
 class Workspace:
     """The slice of the workspace a role handles.
 
-    ``rules`` is the alert rules routed to the role (CLINICAL.md section 2, "Routing"; None = every rule,
+    ``rules`` is the alert rules routed to the role (docs/clinical.md "Alert lifecycle", routing; None = every rule,
     for physicians and admins); ``columns`` the panel columns it sees.
     """
 

@@ -17,7 +17,7 @@ class PsychConfig(AppConfig):
         from tracker.psych.services import screen_findings
 
         register_evaluator(Screen, screen_findings)
-        # A referral's recorded first contact stops the untreated-distress clock (CLINICAL.md section 2).
+        # A referral's recorded first contact stops the untreated-distress clock (docs/clinical.md "Alert rules").
         register_distress_action_check(distress_action_taken_since, latest=latest_contact_times)
 
         panels.register_nav(label=_("Questionnaires"), url_name="psych:screen_list", roles=(Role.PATIENT,), order=30)

@@ -1,6 +1,6 @@
 """Psychological support: distress and mood screens, referrals, and scheduled support programmes.
 
-- :class:`Screen` is a patient's answer to one instrument (CLINICAL.md section 1); it is a
+- :class:`Screen` is a patient's answer to one instrument (docs/clinical.md "What patients report"); it is a
   :class:`~tracker.core.models.Submission`, so the red-flag engine evaluates it exactly once.
 - :class:`ScreenSchedule` overrides how often an instrument is due for one patient.
 - :class:`Referral` closes the loop after a positive screen: made, then first contact recorded.
@@ -32,7 +32,7 @@ MAX_TOTAL = {Instrument.DISTRESS_THERMOMETER: 10, Instrument.PHQ9: 27, Instrumen
 
 
 class Band(models.TextChoices):
-    """Severity bands of CLINICAL.md section 1 (the codes `rules.screen_band` returns)."""
+    """Severity bands of docs/clinical.md ("What patients report") (the codes `rules.screen_band` returns)."""
 
     LOW = "low", _("Below the cut-off")
     SIGNIFICANT = "significant", _("Significant distress")
@@ -95,7 +95,7 @@ class Screen(Submission):
 
     @property
     def band(self) -> str:
-        """The published severity band of ``total`` (CLINICAL.md section 1), e.g. ``moderately_severe``."""
+        """The published severity band of ``total`` (docs/clinical.md "Questionnaires"), e.g. ``moderately_severe``."""
         return rules.screen_band(self.instrument, self.total)
 
     def get_band_display(self) -> str:
@@ -173,7 +173,7 @@ class ContactOutcome(models.TextChoices):
 
 
 class ContactResult(models.TextChoices):
-    """Whether a call or visit reached the patient (the vocabulary of the alerts' contact log, API.md)."""
+    """Whether a call or visit reached the patient (the vocabulary of the alerts' contact log, docs/api.md)."""
 
     REACHED = "reached", _("Reached the patient")
     NO_ANSWER = "no_answer", _("No answer")

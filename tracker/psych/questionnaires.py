@@ -1,4 +1,4 @@
-"""The questionnaires patients answer (CLINICAL.md section 1).
+"""The questionnaires patients answer (docs/clinical.md "What patients report").
 
 PHQ-9 and GAD-7 items are worded as published (Kroenke, Spitzer, Williams et al.; developed with an
 educational grant from Pfizer Inc.; no permission is required to reproduce, translate, display or

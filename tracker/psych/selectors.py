@@ -159,7 +159,7 @@ def screen_for_patient(patient: PatientProfile, pk) -> Screen | None:
 
 
 def distress_action_taken_since(patient, since: datetime) -> bool:
-    """Whether the care team acted on distress at or after ``since`` (CLINICAL.md, ``untreated_distress``).
+    """Whether the care team acted on distress at or after ``since`` (docs/clinical.md, ``untreated_distress``).
 
     Counts a referral for this patient whose first contact (``contacted_at``) is at or after ``since``.
     (The other qualifying action, resolving the distress alert with an outcome, lives in the alerts

@@ -49,7 +49,7 @@ from tracker.psych.selectors import DISTRESS_RULES, INSTRUMENT_ORDER, referral_a
 
 logger = logging.getLogger(__name__)
 
-# How far from "now" a patient may date a submission (same window as check-ins, API.md).
+# How far from "now" a patient may date a submission (same window as check-ins, docs/api.md).
 RECORDED_AT_MAX_FUTURE = timedelta(minutes=5)
 RECORDED_AT_MAX_PAST = timedelta(days=7)
 
@@ -178,7 +178,7 @@ def screen_findings(screen: Screen) -> list[rules.Finding]:
 
 @dataclass(frozen=True)
 class ScreenAdvice:
-    """What the patient is told straight after a questionnaire (CLINICAL.md section 3)."""
+    """What the patient is told straight after a questionnaire (docs/clinical.md "Immediate advice")."""
 
     level: str
     message: str

@@ -1,4 +1,4 @@
-"""How the red-flag engine judges an exercise log: the pure `exercise_pain` rule (CLINICAL.md section 2)."""
+"""How the red-flag engine judges an exercise log: the pure `exercise_pain` rule (docs/clinical.md "Alert rules")."""
 
 from tracker.alerts import rules as alert_rules
 

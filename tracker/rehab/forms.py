@@ -160,7 +160,7 @@ class ReminderForm(forms.Form):
 
 
 class ResumeForm(forms.Form):
-    """A therapist or physician clears a plan that waits for clearance (CLINICAL.md section 4)."""
+    """A therapist or physician clears a plan that waits for clearance (docs/clinical.md "Exercise safety")."""
 
     note = forms.CharField(
         label=_("What you checked"),

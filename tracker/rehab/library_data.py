@@ -5,7 +5,7 @@ database. Every string people read is wrapped in ``gettext_lazy`` so it can be
 translated.
 
 Movement flags describe what the exercise does to the spine, so the assignment
-check in CLINICAL.md section 4 can compare them with a patient's restrictions:
+check in docs/clinical.md ("Exercise safety") can compare them with a patient's restrictions:
 
 - ``involves_flexion`` / ``involves_extension`` / ``involves_rotation``: the
   spine bends forward, bends backward or twists during the exercise.

@@ -42,7 +42,7 @@ class BodyRegion(models.TextChoices):
 
 
 class Exercise(models.Model):
-    """One exercise in the library, with the movements it involves (CLINICAL.md section 4)."""
+    """One exercise in the library, with the movements it involves (docs/clinical.md "Exercise safety")."""
 
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -258,9 +258,9 @@ class ExercisePlan(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The latest clearance (CLINICAL.md section 4): a neuro_deficit alert resolved with an outcome other than
-    # no_action_needed after max(created_at, resumed_at) holds the plan until a therapist or physician resumes
-    # it. Every clearance is also a PlanResume row (the history adherence needs).
+    # The latest clearance (docs/clinical.md "Exercise safety"): a neuro_deficit alert resolved with an outcome
+    # other than no_action_needed after max(created_at, resumed_at) holds the plan until a therapist or physician
+    # resumes it. Every clearance is also a PlanResume row (the history adherence needs).
     resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
     resumed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -403,7 +403,7 @@ class PlanItem(Dose):
 
 
 class ExerciseLog(Submission):
-    """A patient's record of one exercise session (CLINICAL.md section 1, "Exercise session log")."""
+    """A patient's record of one exercise session (docs/clinical.md "Exercise log")."""
 
     plan_item = models.ForeignKey(PlanItem, on_delete=models.PROTECT, related_name="logs")
     performed_on = models.DateField(_("day"), help_text=_("The local date of recorded_at."))

@@ -1,4 +1,4 @@
-"""Exercise safety, schedules and adherence: pure functions (CLINICAL.md section 4).
+"""Exercise safety, schedules and adherence: pure functions (docs/clinical.md "Exercise safety").
 
 Nothing here touches the database, the clock or settings. Views, the API, the reminder job
 and the demo seeder load rows, turn them into the small frozen values below and call these
@@ -308,7 +308,7 @@ def days_touched(start: date, end: date) -> set[date]:
 def held_spans(
     *, resolutions: Iterable[datetime], created_at: datetime, ended_at: datetime | None, resumes: Iterable[datetime]
 ) -> list[tuple[datetime, datetime | None]]:
-    """When one plan waited for clearance (CLINICAL.md section 4): from each resolution of a neuro_deficit
+    """When one plan waited for clearance (docs/clinical.md "Exercise safety"): from each resolution of a neuro_deficit
     alert with an outcome that holds the plan (made while the plan was active) until the first clearance at
     or after it; None as the end while it still waits. Overlapping holds are merged."""
     resumes = sorted(resumes)

@@ -125,7 +125,7 @@ def version_detail(plan: ExercisePlan, number: int) -> PlanVersion | None:
 
 def holding_resolutions() -> QuerySet[Alert]:
     """Resolved neuro_deficit alerts whose outcome does not by itself make exercise safe again: every
-    outcome but no_action_needed (CLINICAL.md section 4)."""
+    outcome but no_action_needed (docs/clinical.md "Exercise safety")."""
     return Alert.objects.filter(rule=RuleCode.NEURO_DEFICIT, status=AlertStatus.RESOLVED).exclude(
         outcome=Outcome.NO_ACTION_NEEDED
     )

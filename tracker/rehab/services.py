@@ -78,7 +78,7 @@ class PlanConflictError(Exception):
 
 
 def plan_conflicts(*, patient: PatientProfile, items: list[ItemSpec]) -> list[ItemConflicts]:
-    """The items that conflict with the patient's current precautions (CLINICAL.md section 4)."""
+    """The items that conflict with the patient's current precautions (docs/clinical.md "Exercise safety")."""
     precautions = rules.Precautions.of(patient)
     found = []
     for index, spec in enumerate(items):
@@ -255,8 +255,8 @@ class PlanNotHeld(Exception):
 
 @transaction.atomic
 def plan_resume(*, plan: ExercisePlan, user: User, note: str, now: datetime | None = None) -> ExercisePlan:
-    """Clear a plan that waits for clearance (CLINICAL.md section 4): a therapist or physician on the care team
-    (the caller checks the team) has checked it against the new situation. Records who, when and what they
+    """Clear a plan that waits for clearance (docs/clinical.md "Exercise safety"): a therapist or physician on
+    the care team (the caller checks the team) has checked it against the new situation. Records who, when and what they
     checked, audits it, and tells the patient they can start again.
 
     Raises PermissionError for other roles, ValueError for a missing or too long note, and

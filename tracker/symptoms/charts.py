@@ -26,7 +26,7 @@ from tracker.core.figures import TEMPLATE_NONE, Figure, centred_note, figure, hr
 from tracker.core.vocab import WALKING_ORDER, SideEffect, Walking
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS
 
-# Severity bands of the 0-10 pain scale (CLINICAL.md section 1, Serlin 1995): (low, high, colour).
+# Severity bands of the 0-10 pain scale (docs/clinical.md "Daily check-in", Serlin 1995): (low, high, colour).
 PAIN_BANDS = (
     ("mild", 1, 4, "rgba(27, 110, 45, 0.10)"),
     ("moderate", 5, 6, "rgba(138, 75, 0, 0.13)"),

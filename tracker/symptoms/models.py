@@ -58,9 +58,9 @@ class VocabularyListValidator:
 
 
 class CheckIn(Submission):
-    """A patient's daily (or weekly) report: CLINICAL.md section 1."""
+    """A patient's daily (or weekly) report: docs/clinical.md ("What patients report")."""
 
-    # Each section may be left out (API.md "Reports and the care team's answer"): pain is not answered
+    # Each section may be left out (docs/api.md "Check-ins"): pain is not answered
     # when both scores are null; the neurological questions and the side effects have a flag each. A
     # section not answered keeps its columns at their "nothing wrong" defaults (database constraints),
     # and the rules skip it (tracker.alerts.rules.evaluate_checkin).

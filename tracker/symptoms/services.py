@@ -1,4 +1,5 @@
-"""Writes for check-ins, and the patient's immediate advice (CLINICAL.md sections 1 and 3).
+"""Writes for check-ins, and the patient's immediate advice (docs/clinical.md "What patients report",
+"Immediate advice").
 
 Pages and the API both call `checkin_create` and `checkin_advice`; the care-team alert itself is made
 later by the alerts app's background evaluation (queued here through `submission_saved`).
@@ -162,7 +163,7 @@ def checkin_advice_unsaved(*, patient: PatientProfile, **answers) -> Advice:
 
 
 def checkin_advice(checkin: CheckIn) -> Advice:
-    """What the patient is told at once about this check-in (CLINICAL.md section 3).
+    """What the patient is told at once about this check-in (docs/clinical.md "Immediate advice").
 
     Runs the same pure rules as the background job (`tracker.alerts.rules.evaluate_checkin`) against
     the patient's earlier check-ins (`checkin_history_facts`) and turns the findings into advice with

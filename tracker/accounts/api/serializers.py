@@ -106,7 +106,7 @@ class RestrictionsSerializer(serializers.Serializer):
 
 
 class PatientSerializer(serializers.Serializer):
-    """The public shape of a patient (API.md "Accounts")."""
+    """The public shape of a patient (docs/api.md "Accounts")."""
 
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)

@@ -20,7 +20,7 @@ class ReporterSerializer(serializers.Serializer):
 
 
 class AlertSourceSerializer(serializers.Serializer):
-    """One submission that triggered an alert (API.md "Reports and the care team's answer")."""
+    """One submission that triggered an alert (docs/api.md "Alerts", ``sources``)."""
 
     type = serializers.ChoiceField(choices=["checkin", "screen", "exercise_log"])
     id = serializers.IntegerField()
@@ -31,7 +31,7 @@ class AlertSourceSerializer(serializers.Serializer):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    """An alert exactly as API.md "Alerts" lists it, with its ``sources`` and ``other_open_alerts``.
+    """An alert exactly as docs/api.md ("Alerts") lists it, with its ``sources`` and ``other_open_alerts``.
 
     A list view passes ``context["sources"]`` and ``context["other_open_alerts"]`` (maps by alert id,
     from the selectors, loaded for the whole page at once); for one alert they are read here.

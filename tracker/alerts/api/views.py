@@ -1,4 +1,4 @@
-"""Alerts API (API.md "Alerts"): staff on the patient's care team; patients get 403."""
+"""Alerts API (docs/api.md "Alerts"): staff on the patient's care team; patients get 403."""
 
 from django.db import transaction
 from django.db.models import Prefetch

@@ -17,7 +17,7 @@ from tracker.core.phones import tel_uri
 register = template.Library()
 
 # A number as people write it: an optional +, digits with spaces, dots, hyphens or brackets between,
-# ending in a digit; 6 to 20 digits in all (the validation of API.md). Not part of a word, an HTML entity
+# ending in a digit; 6 to 20 digits in all (the validation of docs/api.md). Not part of a word, an HTML entity
 # (&#39;) or a longer number. Short service numbers (999, 112, 911, 988) only count right after "call",
 # "dial", "phone" or "ring", so that a time or an amount in the text never becomes a link.
 _NUMBER = re.compile(r"(?<![\w+&#.\-/])\+?\(?\d(?:[\d().\- \u00a0]*\d)?(?![\w/])")

@@ -25,7 +25,7 @@ class ScreenAdviceSerializer(serializers.Serializer):
 
 
 class ScreenCreateSerializer(serializers.Serializer):
-    """POST /api/v1/screens/: one of the three instruments with its own fields (API.md)."""
+    """POST /api/v1/screens/: one of the three instruments with its own fields (docs/api.md)."""
 
     instrument = serializers.ChoiceField(choices=Instrument.choices)
     score = serializers.IntegerField(

@@ -1,4 +1,4 @@
-"""API for screens, support content, referrals and programme assignment (API.md, plus additions)."""
+"""API for screens, support content, referrals and programme assignment (docs/api.md)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction

@@ -1,4 +1,4 @@
-"""The rehabilitation API's wire format (API.md "Rehabilitation and psychological support").
+"""The rehabilitation API's wire format (docs/api.md "Rehabilitation").
 
 Input is strict: unknown keys, strings where numbers belong and numbers where booleans belong are
 400s with DRF's field-error shape, because a silently coerced value in a prescription is a risk.

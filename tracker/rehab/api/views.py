@@ -1,4 +1,4 @@
-"""Rehabilitation API (API.md "Rehabilitation and psychological support"). Thin: scoping through the
+"""Rehabilitation API (docs/api.md "Rehabilitation"). Thin: scoping through the
 accounts selectors, writes through tracker.rehab.services."""
 
 from __future__ import annotations
@@ -253,7 +253,7 @@ class PlanDetailView(generics.GenericAPIView):
 
 class PlanResumeView(APIView):
     """A therapist or physician on the care team resumes a plan that waits for clearance after a neuro_deficit
-    alert was resolved with an outcome other than no_action_needed (CLINICAL.md section 4)."""
+    alert was resolved with an outcome other than no_action_needed (docs/clinical.md "Exercise safety")."""
 
     permission_classes = [role_in(*services.RESUME_ROLES)]
 

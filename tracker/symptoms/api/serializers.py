@@ -1,4 +1,4 @@
-"""The check-in API's wire format (API.md "Check-ins"): nested pain / neuro / side_effects objects.
+"""The check-in API's wire format (docs/api.md "Check-ins"): nested pain / neuro / side_effects objects.
 
 Strict on purpose, because a silently dropped or coerced value in a symptom report is a clinical risk:
 unknown keys at any level, unknown limbs, sites and levels, strings where numbers belong and numbers
@@ -35,7 +35,7 @@ from tracker.core.vocab import (
 )
 from tracker.symptoms.models import NOTE_MAX_LENGTH, SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS
 
-# The recorded_at window (API.md): a phone's clock may run a little fast; an offline phone may send late.
+# The recorded_at window (docs/api.md): a phone's clock may run a little fast; an offline phone may send late.
 RECORDED_AT_MAX_FUTURE = timedelta(minutes=5)
 RECORDED_AT_MAX_PAST = timedelta(days=7)
 MAX_COUNT = 50  # breakthrough doses and falls (the database allows 0-50)
@@ -139,13 +139,13 @@ SECTION_FIELDS = ("pain", "neuro", "side_effects")
 
 
 class CheckInSerializer(StrictSerializer):
-    """A check-in as sent by a patient's phone and as stored (API.md "Check-ins").
+    """A check-in as sent by a patient's phone and as stored (docs/api.md "Check-ins").
 
-    Each of `pain`, `neuro` and `side_effects` is optional, but at least one must be sent (API.md "Reports
-    and the care team's answer"); a section left out is stored as not answered (and read back as null),
+    Each of `pain`, `neuro` and `side_effects` is optional, but at least one must be sent (docs/api.md "Check-ins");
+    a section left out is stored as not answered (and read back as null),
     and the rules that need it skip it. Inside a section that is sent, `pain.now` and `pain.worst_24h`
     are required and everything else defaults to "nothing wrong" (no sites, no weakness, walking
-    normal, no side effects), as CLINICAL.md says of missing limbs.
+    normal, no side effects), as docs/clinical.md says of missing limbs.
     """
 
     id = serializers.IntegerField(read_only=True)
@@ -216,7 +216,7 @@ class CheckInSerializer(StrictSerializer):
 
 
 class CheckInCreatedSerializer(CheckInSerializer):
-    """The stored check-in plus the patient's immediate advice (CLINICAL.md section 3)."""
+    """The stored check-in plus the patient's immediate advice (docs/clinical.md "Immediate advice")."""
 
     advice = AdviceSerializer(read_only=True)
 
