@@ -192,7 +192,14 @@ def need_redis_server() -> str:
     return binary
 
 
-def _free_port(start: int = 6390) -> int:
+def redis_port_base() -> int:
+    """Where private Redis ports start. Two test runs at once (CI runs its two database passes side by side)
+    each take their own range, so that one never takes the port of the other's Redis while it is stopped."""
+    return int(os.environ.get("TRACKER_TEST_REDIS_PORT_BASE", "6390"))
+
+
+def _free_port(start: int | None = None) -> int:
+    start = start or redis_port_base()
     for port in range(start, start + 200):
         with socket.socket() as sock:
             try:
@@ -236,7 +243,8 @@ class PrivateRedis:
 
 @pytest.fixture
 def private_redis(tmp_path):
-    """A redis-server of this test's own (started), on a free port from 6390: `.stop()`, `.start()`, `.url`."""
+    """A redis-server of this test's own (started), on a free port from 6390 (or TRACKER_TEST_REDIS_PORT_BASE):
+    `.stop()`, `.start()`, `.url`."""
     server = PrivateRedis(need_redis_server(), _free_port(), tmp_path)
     server.start()
     yield server

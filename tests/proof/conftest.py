@@ -16,6 +16,7 @@ from tests.alerts.conftest import (  # noqa: F401 - fixtures shared with the ale
     celery_app_broker,
     celery_worker_process,
     need_redis_server,
+    redis_port_base,
     wait_for,
 )
 
@@ -50,9 +51,9 @@ def checkin_body(*, red_flag: bool, client_id: str | None = None) -> dict:
 
 @pytest.fixture
 def private_redis(tmp_path):
-    """A redis-server of this test's own (as tests/alerts' fixture), on ports from 6490 so that it never
+    """A redis-server of this test's own (as tests/alerts' fixture), 100 ports above theirs so that it never
     shares a port with the alert tests' when both run at once on one machine."""
-    server = PrivateRedis(need_redis_server(), _free_port(6490), tmp_path)
+    server = PrivateRedis(need_redis_server(), _free_port(redis_port_base() + 100), tmp_path)
     server.start()
     yield server
     server.stop()
