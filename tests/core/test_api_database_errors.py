@@ -27,7 +27,8 @@ from tests.proof.access import all_routes
 from tests.proof.conftest import CHECKINS, checkin_body
 from tests.rehab.conftest import prescribe, set_precautions, spec
 from tracker.accounts.models import PatientProfile
-from tracker.alerts.models import AlertEvent
+from tracker.alerts.models import Alert, AlertContact, AlertEvent
+from tracker.alerts.services import alert_resolve
 from tracker.audit.models import AuditLog
 from tracker.psych.library import library_load
 from tracker.psych.models import ContentDelivery, Programme, ProgrammeAssignment, Referral, Screen
@@ -229,6 +230,15 @@ def _programme_assignment(a):
     return a.api_as(a.psychologist), "post", "/api/v1/programme-assignments/", body, ProgrammeAssignment.objects.count
 
 
+def _plan_resume(a):
+    plan_id = _plan_version(a).plan_id
+    open_alert = Alert.objects.filter(patient=a.patient, rule="neuro_deficit", resolved_at=None).first()
+    alert = open_alert or AlertFactory(patient=a.patient, rule="neuro_deficit")
+    alert_resolve(alert=alert, user=a.nurse, outcome="urgent_mri", note="MRI booked")
+    resumed = ExercisePlan.objects.exclude(resumed_at=None).count
+    return a.api_as(a.therapist), "post", f"/api/v1/plans/{plan_id}/resume/", {"note": "Checked: safe."}, resumed
+
+
 def _checkin_without_client_id(a):
     body = checkin_body(red_flag=False)
     del body["client_id"]
@@ -288,6 +298,13 @@ WRITES = {
         None,
         AlertEvent.objects.count,
     ),
+    "alert contact": lambda a: (
+        a.api_as(a.nurse),
+        "post",
+        f"/api/v1/alerts/{AlertFactory(patient=a.patient, rule='missed_checkins').pk}/contacts/",
+        {"method": "phone", "result": "no_answer", "note": ""},
+        AlertContact.objects.count,
+    ),
     "alert resolve": lambda a: (
         a.api_as(a.nurse),
         "post",
@@ -333,6 +350,7 @@ WRITES = {
         },
         AuditLog.objects.count,
     ),
+    "plan resume": _plan_resume,
     "plan reminder": lambda a: (
         a.api_as(a.patient.user),
         "patch",

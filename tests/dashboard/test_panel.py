@@ -197,8 +197,9 @@ def _panel_with(count, nurse, therapist):
 
 
 # session, user, unread notifications, paginator count, the page of annotated patients, the 14 days of pain,
-# the rehab app's adherence (plans, versions, items, neuro alerts, completed logs), the audit insert.
-PANEL_QUERIES = 12
+# the rehab app's adherence (plans, versions, items, neuro alerts, plan resumes, completed logs), the audit
+# insert.
+PANEL_QUERIES = 13
 
 
 @pytest.mark.parametrize("patients", [3, 30])
