@@ -230,3 +230,19 @@ def test_screens_carry_the_alerts_they_raised(api_as, patient):
     [item] = client.get("/api/v1/screens/").json()["results"]
     assert {alert["rule"] for alert in item["alerts"]} == {"self_harm"}
     assert all(alert["status"] == "open" for alert in item["alerts"])
+
+
+def test_a_section_sent_as_null_is_a_section_left_out_and_reads_back_as_null(api_as, patient):
+    """The response shows a section not answered as null, so a client may send it back the same way."""
+    client = api_as(patient.user)
+
+    pain_only = client.post(URL, {"pain": {"now": 2, "worst_24h": 3}, "neuro": {}, "side_effects": None}, format="json")
+    neuro_only = client.post(URL, {"pain": None, "neuro": {"weakness": {"left_leg": "mild"}}}, format="json")
+    nothing = client.post(URL, {"pain": None, "neuro": None, "side_effects": None}, format="json")
+
+    assert pain_only.status_code == 201 and pain_only.json()["side_effects"] is None
+    assert pain_only.json()["neuro"]["walking"] == "normal"
+    assert neuro_only.status_code == 201 and neuro_only.json()["pain"] is None
+    assert CheckIn.objects.get(pk=neuro_only.json()["id"]).pain_now is None
+    assert nothing.status_code == 400
+    assert nothing.json()["non_field_errors"] == ["Send at least one of pain, neuro and side_effects."]

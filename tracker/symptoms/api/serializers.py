@@ -7,6 +7,7 @@ where booleans belong are all 400s with DRF's field-error shape.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.utils import timezone
@@ -161,12 +162,15 @@ class CheckInSerializer(StrictSerializer):
         "At most 5 minutes in the future and 7 days in the past.",
     )
     submitted_at = serializers.DateTimeField(read_only=True)
-    pain = PainSerializer(source="*", required=False, help_text="Pain. Left out: not answered (read back as null).")
+    # Each section may be left out or sent as null: not answered (and read back as null).
+    pain = PainSerializer(
+        source="*", required=False, allow_null=True, help_text="Pain. Left out or null: not answered."
+    )
     neuro = NeuroSerializer(
-        source="*", required=False, help_text="Neurological symptoms. Left out: not answered (read back as null)."
+        source="*", required=False, allow_null=True, help_text="Neurological symptoms. Left out or null: not answered."
     )
     side_effects = SideEffectsSerializer(
-        source="*", required=False, help_text="Side effects. Left out: not answered (read back as null)."
+        source="*", required=False, allow_null=True, help_text="Side effects. Left out or null: not answered."
     )
     note = serializers.CharField(
         max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="", help_text="Free text. Default: ''."
@@ -174,6 +178,8 @@ class CheckInSerializer(StrictSerializer):
     alerts = RaisedAlertsField()
 
     def to_internal_value(self, data):
+        if isinstance(data, Mapping):  # a section sent as null is one left out
+            data = {key: value for key, value in data.items() if not (key in SECTION_FIELDS and value is None)}
         attrs = super().to_internal_value(data)
         sent = {name for name in SECTION_FIELDS if name in data}
         if not sent:
