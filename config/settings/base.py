@@ -322,4 +322,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "AlertOutcomeEnum": "tracker.core.vocab.Outcome",
     "AlertStatusEnum": "tracker.core.vocab.AlertStatus",
     "ContactOutcomeEnum": "tracker.psych.models.ContactOutcome",
+    # One vocabulary for whether a call reached the patient: the alerts' contact log and a referral's attempts.
+    "ContactResultEnum": "tracker.alerts.models.ContactResult",
 }

@@ -198,7 +198,9 @@ class ContactAttempt(models.TextChoices):
 
 
 class ContactResult(models.TextChoices):
-    REACHED = "reached", _("Reached")
+    """Whether a call or visit reached the patient: the contact log's, and a referral's attempts' (tracker.psych)."""
+
+    REACHED = "reached", _("Reached the patient")
     NO_ANSWER = "no_answer", _("No answer")
     LEFT_MESSAGE = "left_message", _("Left a message")
     WRONG_NUMBER = "wrong_number", _("Wrong number")

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tracker.alerts import rules
+from tracker.alerts.models import ContactResult  # one vocabulary with the alerts' contact log
 from tracker.core.models import Submission, pending_evaluation_index, unique_client_id
 from tracker.core.vocab import DistressProblem, Instrument, Outcome
 
@@ -170,15 +171,6 @@ class ContactOutcome(models.TextChoices):
     ADVICE_GIVEN = "advice_given", _("Advice and information given")
     DECLINED = "declined", _("Patient declined support for now")
     NO_NEED = "no_need", _("No further support needed")
-
-
-class ContactResult(models.TextChoices):
-    """Whether a call or visit reached the patient (the vocabulary of the alerts' contact log, docs/api.md)."""
-
-    REACHED = "reached", _("Reached the patient")
-    NO_ANSWER = "no_answer", _("No answer")
-    LEFT_MESSAGE = "left_message", _("Left a message")
-    WRONG_NUMBER = "wrong_number", _("Wrong number")
 
 
 # A first contact with one of these outcomes closes the loop on the referral's distress alerts, resolved with
