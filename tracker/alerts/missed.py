@@ -28,6 +28,7 @@ from tracker.alerts import notify, rules
 from tracker.alerts.models import ACTIVE_STATUSES, Alert, AlertEvent, AlertEventKind, AlertTrigger
 from tracker.alerts.services import alerts_raise_bulk
 from tracker.core.vocab import CheckinSchedule, RuleCode, Severity
+from tracker.symptoms.rules import missed_checkins
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def missed_checkins_check(*, now: datetime, chunk_size: int = CHUNK_SIZE) -> dic
         items = []
         for row in todo:
             patient_id, enrolled_at, schedule, last_at, _last_id = row
-            finding = rules.missed_checkins(
+            finding = missed_checkins(
                 last_recorded_at=last_at,
                 enrolled_at=enrolled_at,
                 schedule=schedule,
