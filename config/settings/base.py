@@ -197,7 +197,7 @@ TRACKER_PERIODIC_JOBS = {
     # The red-flag engine (tracker.alerts.jobs): evaluation first, so the sweep judges fresh alerts.
     "evaluate_pending": ("tracker.alerts.jobs.evaluate_pending", 60),
     "untreated_distress": ("tracker.alerts.jobs.untreated_distress", 600),
-    "missed_checkins": ("tracker.alerts.jobs.missed_checkins", 900),
+    "missed_checkins": ("tracker.symptoms.jobs.missed_checkins", 900),
     "escalate_alerts": ("tracker.alerts.jobs.escalate_alerts", 60),
     "retry_notifications": ("tracker.notifications.jobs.retry_notifications", 300),
     "checkin_reminders": ("tracker.symptoms.jobs.send_checkin_reminders", 300),

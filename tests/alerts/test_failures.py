@@ -201,7 +201,7 @@ def test_two_escalation_runs_at_once_escalate_each_alert_once(patient, nurse):
 
 def test_two_missed_checkin_runs_at_once_make_one_alert_per_patient(nurse):
     from tests.factories import PatientFactory
-    from tracker.alerts.missed import missed_checkins_check
+    from tracker.symptoms.missed import missed_checkins_check
 
     patients = [PatientFactory(team=[nurse], enrolled_at=timezone.now() - timedelta(days=10)) for _ in range(30)]
     now = timezone.now()

@@ -230,7 +230,7 @@ def checkin_at(patient, when):
 
 
 def run_missed(now):
-    from tracker.alerts.missed import missed_checkins_check
+    from tracker.symptoms.missed import missed_checkins_check
 
     return missed_checkins_check(now=now)
 

@@ -1,4 +1,6 @@
-"""Table tests for the red-flag rules of docs/clinical.md ("Alert rules", "Immediate advice") (tracker/alerts/rules.py).
+"""Table tests for the red-flag rules of docs/clinical.md ("Alert rules", "Immediate advice"): the shared part in
+tracker/alerts/rules.py and each domain app's own rules (tracker/symptoms/rules.py, tracker/psych/rules.py and
+scoring.py, tracker/rehab/pain_rules.py).
 
 The rules are pure functions, so every test here builds plain facts and checks the findings: no
 database, no broker, no clock.
@@ -13,28 +15,28 @@ from django.core.exceptions import ImproperlyConfigured
 from tracker.alerts.rules import (
     ROUTING,
     RULE_VERSION,
-    CheckInFacts,
     Finding,
     Thresholds,
     advice_for,
-    all_clear,
     escalation_due,
     escalation_interval,
-    evaluate_checkin,
-    evaluate_screen,
-    exercise_pain,
-    missed_checkins,
-    neuro_deficit,
-    pain_escalation,
-    previous_checkin,
-    screen_band,
-    screen_positive,
-    screen_total,
-    side_effect,
     thresholds_from_settings,
     untreated_distress,
 )
 from tracker.core.vocab import AdviceLevel, AlertStatus, Instrument, RuleCode, Severity
+from tracker.psych.rules import evaluate_screen
+from tracker.psych.scoring import screen_band, screen_positive, screen_total
+from tracker.rehab.pain_rules import exercise_pain
+from tracker.symptoms.rules import (
+    CheckInFacts,
+    all_clear,
+    evaluate_checkin,
+    missed_checkins,
+    neuro_deficit,
+    pain_escalation,
+    previous_checkin,
+    side_effect,
+)
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 DEFAULTS = Thresholds()

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from tests.symptoms.conftest import valid_body
 from tracker.alerts.models import Alert, AlertTrigger
-from tracker.alerts.rules import CheckInFacts, Thresholds, evaluate_checkin
+from tracker.alerts.rules import Thresholds
 from tracker.alerts.services import alert_acknowledge, submission_evaluate
 from tracker.audit.models import AuditLog
 from tracker.core.vocab import RuleCode
 from tracker.symptoms.models import CheckIn
+from tracker.symptoms.rules import CheckInFacts, evaluate_checkin
 from tracker.symptoms.selectors import checkin_history_facts
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tracker.accounts.demo import seed_accounts
-from tracker.alerts.rules import evaluate_checkin, thresholds_from_settings
+from tracker.alerts.rules import thresholds_from_settings
 from tracker.symptoms import demo
 from tracker.symptoms.models import CheckIn
+from tracker.symptoms.rules import evaluate_checkin
 
 pytestmark = pytest.mark.django_db
 

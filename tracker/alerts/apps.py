@@ -8,17 +8,13 @@ class AlertsConfig(AppConfig):
     verbose_name = _("Alerts")
 
     def ready(self):
-        from tracker.alerts.evaluation import register_evaluator
-        from tracker.alerts.evaluators import checkin_findings
         from tracker.alerts.outcomes import check_extra_outcomes
         from tracker.alerts.rules import thresholds_from_settings
         from tracker.core import panels
         from tracker.core.vocab import Role
-        from tracker.symptoms.models import CheckIn
 
         thresholds_from_settings()  # a typo in TRACKER_THRESHOLDS stops start-up
         check_extra_outcomes()
-        register_evaluator(CheckIn, checkin_findings)
         panels.register_nav(
             label=_("Alert statistics"), url_name="alerts:stats", roles=(Role.PHYSICIAN, Role.ADMIN), order=70
         )

@@ -15,6 +15,7 @@ from django.db.models import Q
 from tracker.alerts.models import Alert, AlertEvent, AlertEventKind
 from tracker.alerts.rules import ROUTING, escalation_interval, thresholds_from_settings
 from tracker.alerts.services import untreated_distress_check
+from tracker.core.jobs import run_job
 from tracker.core.vocab import AlertStatus, Severity
 from tracker.notifications.models import Notification
 
@@ -135,7 +136,6 @@ def _pending(patient_ids) -> list[tuple[datetime, str, int]]:
 
 
 def seed(*, patients, staff, now, rng) -> str:
-    from tracker.alerts.missed import missed_checkins_check
     from tracker.alerts.services import submission_evaluate
 
     ids = [p.pk for p in patients]
@@ -159,8 +159,8 @@ def seed(*, patients, staff, now, rng) -> str:
         if now - _latest_report(alert) > RESOLVE_OLDER_THAN:
             resolved += _resolve(alert, created=created_at[alert.pk], rng=rng, t=t)
     untreated = untreated_distress_check(now=now)["raised"]
-    missed = missed_checkins_check(now=now)["raised"]
+    missed = run_job("missed_checkins", now=now)  # the symptoms app's job, by its name in the registry
     return (
         f"{len(pending)} submissions evaluated: {len(created_at)} alerts ({resolved} resolved), "
-        f"{untreated} untreated distress, {missed} missed check-ins"
+        f"{untreated} untreated distress; missed check-ins: {missed}"
     )

@@ -4,7 +4,6 @@ Each is idempotent and returns a one-line summary."""
 
 from datetime import datetime
 
-from tracker.alerts.missed import missed_checkins_check
 from tracker.alerts.services import alerts_escalate, submissions_evaluate_pending, untreated_distress_check
 
 
@@ -25,8 +24,3 @@ def escalate_alerts(*, now: datetime) -> str:
 def untreated_distress(*, now: datetime) -> str:
     """Raise untreated_distress for positive screens with no care-team action after 72 hours."""
     return _summary(untreated_distress_check(now=now))
-
-
-def missed_checkins(*, now: datetime) -> str:
-    """Raise missed_checkins for patients silent longer than their schedule allows."""
-    return _summary(missed_checkins_check(now=now))

@@ -92,6 +92,11 @@ class SideEffect(models.TextChoices):
     RASH = "rash", _("Rash")
 
 
+# The 0-10 numeric rating scale of every pain question (check-ins and exercise logs).
+PAIN_MIN = 0
+PAIN_MAX = 10
+
+
 class SideEffectSeverity(models.IntegerChoices):
     NONE = 0, _("None")
     MILD = 1, _("Mild")
@@ -166,6 +171,14 @@ class Instrument(models.TextChoices):
     DISTRESS_THERMOMETER = "distress_thermometer", _("Distress thermometer")
     PHQ9 = "phq9", _("PHQ-9 (mood)")
     GAD7 = "gad7", _("GAD-7 (worry and anxiety)")
+
+
+# Instrument names as clinicians write them, for the summaries of alerts.
+INSTRUMENT_NAMES = {
+    Instrument.DISTRESS_THERMOMETER: "distress thermometer",
+    Instrument.PHQ9: "PHQ-9",
+    Instrument.GAD7: "GAD-7",
+}
 
 
 class DistressProblem(models.TextChoices):

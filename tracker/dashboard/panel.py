@@ -16,10 +16,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from tracker.accounts.models import PatientProfile
-from tracker.alerts.rules import Thresholds, missed_checkins
+from tracker.alerts.rules import Thresholds
 from tracker.dashboard.selectors import SPARKLINE_DAYS, pain_points, panel_patients, workspace_for
 from tracker.dashboard.trends import Direction, Trend, pain_trend, sparkline_svg, trend_words
 from tracker.rehab.selectors import adherence_for_patients
+from tracker.symptoms.rules import missed_checkins
 
 
 @dataclass(frozen=True)

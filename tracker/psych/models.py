@@ -19,10 +19,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.alerts import rules
 from tracker.alerts.models import ContactResult  # one vocabulary with the alerts' contact log
+from tracker.alerts.rules import Finding, Thresholds
 from tracker.core.models import Submission, pending_evaluation_index, unique_client_id
 from tracker.core.vocab import DistressProblem, Instrument, Outcome
+from tracker.psych.rules import evaluate_screen
+from tracker.psych.scoring import PHQ9_SELF_HARM_ITEM, screen_band
 
 # ------------------------------------------------------------------------------------------------
 # Screens
@@ -33,7 +35,7 @@ MAX_TOTAL = {Instrument.DISTRESS_THERMOMETER: 10, Instrument.PHQ9: 27, Instrumen
 
 
 class Band(models.TextChoices):
-    """Severity bands of docs/clinical.md ("What patients report") (the codes `rules.screen_band` returns)."""
+    """Severity bands of docs/clinical.md ("What patients report") (the codes `scoring.screen_band` returns)."""
 
     LOW = "low", _("Below the cut-off")
     SIGNIFICANT = "significant", _("Significant distress")
@@ -97,7 +99,7 @@ class Screen(Submission):
     @property
     def band(self) -> str:
         """The published severity band of ``total`` (docs/clinical.md "Questionnaires"), e.g. ``moderately_severe``."""
-        return rules.screen_band(self.instrument, self.total)
+        return screen_band(self.instrument, self.total)
 
     def get_band_display(self) -> str:
         return Band(self.band).label
@@ -107,7 +109,7 @@ class Screen(Submission):
         """PHQ-9 item 9 (thoughts of death or self-harm), None for other instruments."""
         if self.instrument != Instrument.PHQ9 or len(self.answers) != ITEM_COUNT[Instrument.PHQ9]:
             return None
-        return self.answers[rules.PHQ9_SELF_HARM_ITEM - 1]
+        return self.answers[PHQ9_SELF_HARM_ITEM - 1]
 
     @property
     def max_total(self) -> int:
@@ -117,11 +119,11 @@ class Screen(Submission):
         labels = dict(DistressProblem.choices)
         return [str(labels.get(p, p)) for p in self.problems]
 
-    def findings(self, t: rules.Thresholds) -> list[rules.Finding]:
+    def findings(self, t: Thresholds) -> list[Finding]:
         """The ``distress`` / ``self_harm`` findings for this screen (pure: the same in request and job)."""
         if self.instrument == Instrument.DISTRESS_THERMOMETER:
-            return rules.evaluate_screen(self.instrument, score=self.score, t=t)
-        return rules.evaluate_screen(self.instrument, answers=list(self.answers), t=t)
+            return evaluate_screen(self.instrument, score=self.score, t=t)
+        return evaluate_screen(self.instrument, answers=list(self.answers), t=t)
 
 
 class ScreenSchedule(models.Model):

@@ -29,6 +29,7 @@ from tracker.audit.services import audit_log
 from tracker.core.vocab import AdviceLevel, AlertStatus, DistressProblem, Instrument, Role, RuleCode
 from tracker.notifications.models import Notification, NotificationStatus
 from tracker.notifications.services import notification_create, notifications_send_after_commit
+from tracker.psych import scoring
 from tracker.psych.models import (
     CONTACT_RESOLVES_WITH,
     ITEM_COUNT,
@@ -141,12 +142,12 @@ def screen_submit(
 
     t = rules.thresholds_from_settings()
     if instrument == Instrument.DISTRESS_THERMOMETER:
-        total = rules.screen_total(instrument, score=score)
+        total = scoring.screen_total(instrument, score=score)
         stored_answers, stored_problems = [], list(problems or [])
     else:
-        total = rules.screen_total(instrument, answers=list(answers))
+        total = scoring.screen_total(instrument, answers=list(answers))
         stored_answers, stored_problems = list(answers), []
-    self_harm = instrument == Instrument.PHQ9 and stored_answers[rules.PHQ9_SELF_HARM_ITEM - 1] > 0
+    self_harm = instrument == Instrument.PHQ9 and stored_answers[scoring.PHQ9_SELF_HARM_ITEM - 1] > 0
     try:
         with transaction.atomic():
             screen = Screen.objects.create(
@@ -156,7 +157,7 @@ def screen_submit(
                 problems=stored_problems,
                 answers=stored_answers,
                 total=total,
-                positive=rules.screen_positive(instrument, total, t),
+                positive=scoring.screen_positive(instrument, total, t),
                 self_harm=self_harm,
                 client_id=client_id,
                 recorded_at=recorded_at,

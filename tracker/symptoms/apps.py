@@ -8,10 +8,14 @@ class SymptomsConfig(AppConfig):
     verbose_name = _("Symptoms and check-ins")
 
     def ready(self):
+        from tracker.alerts.evaluation import register_evaluator
         from tracker.core import panels
         from tracker.core.vocab import Role
+        from tracker.symptoms.evaluation import checkin_findings
         from tracker.symptoms.home import checkin_panel
+        from tracker.symptoms.models import CheckIn
 
+        register_evaluator(CheckIn, checkin_findings)
         panels.register_nav(label=_("Check-in"), url_name="symptoms:checkin", roles=(Role.PATIENT,), order=10)
         panels.register_nav(label=_("My charts"), url_name="symptoms:my_history", roles=(Role.PATIENT,), order=30)
         panels.register_home_panel(

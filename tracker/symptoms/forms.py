@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tracker.alerts.rules import SECTION_NEURO, SECTION_PAIN, SECTION_SIDE_EFFECTS, SECTIONS
 from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import (
     Bladder,
@@ -19,6 +18,7 @@ from tracker.core.vocab import (
     WeaknessLevel,
 )
 from tracker.symptoms.models import NOTE_MAX_LENGTH, SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS, CheckIn
+from tracker.symptoms.rules import SECTION_NEURO, SECTION_PAIN, SECTION_SIDE_EFFECTS, SECTIONS
 
 PAIN_CHOICES = [(n, str(n)) for n in range(11)]
 YES, NO = "yes", "no"
@@ -64,7 +64,7 @@ def _count(label, help_text=""):
     )
 
 
-# The form's questions by section (tracker.alerts.rules.SECTIONS); the note belongs to none.
+# The form's questions by section (tracker.symptoms.rules.SECTIONS); the note belongs to none.
 SECTION_FIELDS = {
     SECTION_PAIN: (
         "pain_now",

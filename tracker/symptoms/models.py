@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.core.models import Submission, pending_evaluation_index, unique_client_id
 from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Walking, WeaknessLevel
+from tracker.symptoms.rules import CheckInFacts
 
 NOTE_MAX_LENGTH = 2000
 
@@ -25,7 +26,7 @@ def _choice(name: str, choices) -> models.CheckConstraint:
 
 
 SIDE_EFFECT_FIELDS = ("fatigue", "nausea", "diarrhoea", "skin_reaction", "rash")
-# Filters for the check-ins that answered each section (keys: tracker.alerts.rules.SECTIONS).
+# Filters for the check-ins that answered each section (keys: tracker.symptoms.rules.SECTIONS).
 SECTION_ANSWERED = {
     "pain": {"pain_now__isnull": False},
     "neuro": {"neuro_answered": True},
@@ -63,7 +64,7 @@ class CheckIn(Submission):
     # Each section may be left out (docs/api.md "Check-ins"): pain is not answered
     # when both scores are null; the neurological questions and the side effects have a flag each. A
     # section not answered keeps its columns at their "nothing wrong" defaults (database constraints),
-    # and the rules skip it (tracker.alerts.rules.evaluate_checkin).
+    # and the rules skip it (tracker.symptoms.rules.evaluate_checkin).
     # Pain (0-10 numeric rating scale)
     pain_now = models.PositiveSmallIntegerField(
         _("pain now"), null=True, blank=True, validators=[MaxValueValidator(10)]
@@ -182,7 +183,7 @@ class CheckIn(Submission):
 
     @property
     def sections_missing(self) -> list[str]:
-        """The sections this check-in left out, in form order (tracker.alerts.rules.SECTIONS codes)."""
+        """The sections this check-in left out, in form order (tracker.symptoms.rules.SECTIONS codes)."""
         answered = {
             "pain": self.pain_answered,
             "neuro": self.neuro_answered,
@@ -238,7 +239,7 @@ class CheckIn(Submission):
         return found
 
     def to_facts(self):
-        """The pure-rule view of this check-in (tracker.alerts.rules.CheckInFacts)."""
+        """The pure-rule view of this check-in (tracker.symptoms.rules.CheckInFacts)."""
         return checkin_facts({name: getattr(self, name) for name in FACT_FIELDS})
 
 
@@ -263,14 +264,12 @@ FACT_FIELDS = (
 )
 
 
-def checkin_facts(row: Mapping[str, Any]):
-    """The pure-rule view (tracker.alerts.rules.CheckInFacts) of a check-in's FACT_FIELDS values.
+def checkin_facts(row: Mapping[str, Any]) -> CheckInFacts:
+    """The pure-rule view (tracker.symptoms.rules.CheckInFacts) of a check-in's FACT_FIELDS values.
 
     What `CheckIn.to_facts` returns, made from a `values(*FACT_FIELDS)` row without a model instance
     (reading a patient's history this way costs a fraction of loading the rows as check-ins).
     """
-    from tracker.alerts.rules import CheckInFacts
-
     return CheckInFacts(
         recorded_at=row["recorded_at"],
         pain_now=row["pain_now"],

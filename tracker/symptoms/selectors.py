@@ -15,9 +15,10 @@ from django.utils import timezone
 from tracker.accounts.models import PatientProfile
 from tracker.alerts.models import ACTIVE_STATUSES, Alert
 from tracker.alerts.raised_by import CLOCK_RULES
-from tracker.alerts.rules import SECTIONS, CheckInFacts, Thresholds, thresholds_from_settings
+from tracker.alerts.rules import Thresholds, thresholds_from_settings
 from tracker.core.vocab import AlertStatus, CheckinSchedule, Severity
 from tracker.symptoms.models import FACT_FIELDS, SECTION_ANSWERED, CheckIn, checkin_facts
+from tracker.symptoms.rules import SECTIONS, CheckInFacts
 
 # A weekly check-in is due again this many local days after the last one.
 WEEKLY_PERIOD_DAYS = 7
@@ -34,9 +35,9 @@ def checkin_history_facts(
     """The earlier check-ins the check-in rules need, as facts, oldest first.
 
     That is every check-in recorded in the `pain_baseline_days` (7) days before `before` (the pain
-    baseline window of `tracker.alerts.rules.pain_baseline`) plus the latest one before `before` even
+    baseline window of `tracker.symptoms.rules.pain_baseline`) plus the latest one before `before` even
     when it is older than that (the "previous check-in"). Pass the result as `earlier` to
-    `tracker.alerts.rules.evaluate_checkin(current, earlier, t)`. `patient` may be a profile or its id.
+    `tracker.symptoms.rules.evaluate_checkin(current, earlier, t)`. `patient` may be a profile or its id.
 
     Check-ins may leave out sections, and each rule compares with the latest earlier check-in that
     answered its section: so for a section that none of those rows answered, the latest check-in that

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from tracker.accounts.models import PatientProfile
 from tracker.alerts import evaluation
-from tracker.alerts.rules import Advice, advice_for, evaluate_checkin, thresholds_from_settings
+from tracker.alerts.rules import Advice, advice_for, thresholds_from_settings
 from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Walking, WeaknessLevel
 from tracker.symptoms.models import SIDE_EFFECT_FIELDS, WEAKNESS_FIELDS, CheckIn
+from tracker.symptoms.rules import evaluate_checkin
 from tracker.symptoms.selectors import checkin_history_facts
 
 __all__ = [
@@ -165,7 +166,7 @@ def checkin_advice_unsaved(*, patient: PatientProfile, **answers) -> Advice:
 def checkin_advice(checkin: CheckIn) -> Advice:
     """What the patient is told at once about this check-in (docs/clinical.md "Immediate advice").
 
-    Runs the same pure rules as the background job (`tracker.alerts.rules.evaluate_checkin`) against
+    Runs the same pure rules as the background job (`tracker.symptoms.rules.evaluate_checkin`) against
     the patient's earlier check-ins (`checkin_history_facts`) and turns the findings into advice with
     the patient's emergency number (the site's, or their own override) and the site's crisis line.
     """

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from tracker.accounts.decorators import patient_required, staff_required
 from tracker.accounts.selectors import get_patient_for
 from tracker.accounts.services import patient_update
-from tracker.alerts.rules import SECTIONS
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
 from tracker.symptoms.charts import history_charts
 from tracker.symptoms.forms import SECTION_NAMES, CheckInForm, ReminderForm, checkin_initial
 from tracker.symptoms.home import tel_href
+from tracker.symptoms.rules import SECTIONS
 from tracker.symptoms.selectors import checkin_status, checkins_between, checkins_of
 from tracker.symptoms.services import checkin_advice, checkin_advice_unsaved, checkin_create
 

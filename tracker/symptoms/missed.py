@@ -24,10 +24,13 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from tracker.accounts.models import PatientProfile
-from tracker.alerts import notify, rules
+from tracker.alerts import notify
 from tracker.alerts.models import ACTIVE_STATUSES, Alert, AlertEvent, AlertEventKind, AlertTrigger
+from tracker.alerts.rules import Thresholds, thresholds_from_settings
 from tracker.alerts.services import alerts_raise_bulk
 from tracker.core.vocab import CheckinSchedule, RuleCode, Severity
+from tracker.symptoms.models import CheckIn
+from tracker.symptoms.rules import missed_checkins
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +44,9 @@ def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[start : start + size]
 
 
-def overdue_patients(*, now: datetime, t: rules.Thresholds) -> list[tuple]:
+def overdue_patients(*, now: datetime, t: Thresholds) -> list[tuple]:
     """(patient id, enrolled_at, schedule, latest recorded_at or None, latest check-in id or None) of every
     active patient whose latest check-in (or enrolment) is older than the schedule allows. One query."""
-    from tracker.symptoms.models import CheckIn
-
     latest = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-recorded_at", "-pk")
     daily_cutoff = now - timedelta(days=t.missed_checkins_daily_days)
     weekly_cutoff = now - timedelta(days=t.missed_checkins_weekly_days)
@@ -91,7 +92,7 @@ def _active_patients(patient_ids, rule: str) -> set[int]:
 def missed_checkins_check(*, now: datetime, chunk_size: int = CHUNK_SIZE) -> dict[str, int]:
     """Raise ``missed_checkins`` for every patient silent for longer than their schedule allows, and make
     open ``missed_checkins`` alerts urgent when the patient also has an open ``pain_escalation``."""
-    t = rules.thresholds_from_settings()
+    t = thresholds_from_settings()
     counts = {"overdue": 0, "raised": 0, "added": 0, "made_urgent": 0}
     rows = overdue_patients(now=now, t=t)
     counts["overdue"] = len(rows)
@@ -104,7 +105,7 @@ def missed_checkins_check(*, now: datetime, chunk_size: int = CHUNK_SIZE) -> dic
         items = []
         for row in todo:
             patient_id, enrolled_at, schedule, last_at, _last_id = row
-            finding = rules.missed_checkins(
+            finding = missed_checkins(
                 last_recorded_at=last_at,
                 enrolled_at=enrolled_at,
                 schedule=schedule,
