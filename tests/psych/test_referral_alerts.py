@@ -18,10 +18,10 @@ from tracker.alerts.models import Alert, AlertEvent, AlertEventKind
 from tracker.alerts.services import alert_acknowledge, alert_resolve, submissions_evaluate_pending
 from tracker.audit.models import AuditLog
 from tracker.core.vocab import AlertStatus, Instrument, Role, RuleCode
-from tracker.psych import services as psych_services
 from tracker.psych.models import Referral, ReferralContactAttempt
 from tracker.psych.selectors import distress_action_taken_since, distress_queue
 from tracker.psych.services import referral_create, referral_record_contact, screen_submit
+from tracker.psych.services import referrals as psych_referrals
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +251,7 @@ def test_a_referral_racing_a_nurse_who_acknowledges_is_stored_and_the_nurses_ack
     alert = alert_of(patient, RuleCode.SELF_HARM)
     stale = alert_of(patient, RuleCode.SELF_HARM)  # read as open by the referral...
     alert_acknowledge(alert=alert, user=nurse)  # ...and acknowledged by the nurse before it writes
-    with mock.patch.object(psych_services, "referral_alerts", return_value=[stale]):
+    with mock.patch.object(psych_referrals, "referral_alerts", return_value=[stale]):
         referral, created = referral_create(patient=patient, service="psychology", created_by=psychologist, alert=stale)
     assert created and Referral.objects.filter(pk=referral.pk).exists()
     assert alert_of(patient, RuleCode.SELF_HARM).acknowledged_by == nurse
@@ -263,7 +263,7 @@ def test_a_contact_racing_a_nurse_who_resolves_is_stored_and_the_nurses_resoluti
     referral, _c = referral_create(patient=patient, service="psychology", created_by=psychologist, alert=alert)
     stale = alert_of(patient, RuleCode.SELF_HARM)
     alert_resolve(alert=alert, user=nurse, outcome="advised", note="Spoke by phone, crisis plan in place")
-    with mock.patch.object(psych_services, "referral_alerts", return_value=[stale]):
+    with mock.patch.object(psych_referrals, "referral_alerts", return_value=[stale]):
         reached(referral, psychologist, "appointment_booked")
     referral.refresh_from_db()
     resolved = alert_of(patient, RuleCode.SELF_HARM)

@@ -218,7 +218,7 @@ def test_the_api_assignment_sent_again_answers_200_with_the_assignment_it_made(a
 def test_an_assignment_arriving_twice_at_once_returns_the_one_the_other_request_stored(
     patient, psychologist, programme, monkeypatch
 ):
-    from tracker.psych import services
+    from tracker.psych.services import programmes as services
 
     client_id = uuid.uuid4()
     today = timezone.localdate()

@@ -1,16 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.forms import formset_factory
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.core.forms import SendOnceForm
 from tracker.core.vocab import Difficulty
-from tracker.rehab import rules
+from tracker.rehab import rules, selectors
 from tracker.rehab.models import HOLD_MAX, MAX_PLAN_ITEMS, REPS_MAX, SETS_MAX, Exercise
-from tracker.rehab.services import ItemSpec
+from tracker.rehab.services import ItemConflicts, ItemSpec, PlanConflictError, override_required_message, plan_conflicts
 
 PAIN_CHOICES = [(n, str(n)) for n in range(11)]
 MAX_ITEMS = MAX_PLAN_ITEMS
+EXTRA_ROWS = 3  # empty rows under a plan the builder starts from, and rows added by "Add 3 more rows"
+EMPTY_ROWS = 5  # rows of a plan the builder starts from nothing
 
 
 class PlanForm(SendOnceForm):
@@ -123,6 +130,118 @@ def item_formset(*, extra: int):
         validate_max=True,
         absolute_max=MAX_ITEMS,
     )
+
+
+class PlanBuilderForm:
+    """The plan builder's form: the plan's dates and notes (``plan_form``), one row per exercise (``formset``),
+    and those exercises checked against the patient's precautions.
+
+    Unbound, it starts from a template (``template_id``, active templates only), else from the active plan's
+    current version, else from empty rows. Bound to what was posted, ``action`` says which button sent it:
+    "check", "save" or "add_rows" (which only adds rows and validates nothing). :meth:`is_valid` validates and
+    finds the conflicts; :meth:`save_kwargs` gives :func:`~tracker.rehab.services.plan_save` its arguments.
+    Whether conflicts may be saved is plan_save's decision (it lets a form sent twice return the version the
+    first one saved); :meth:`refused` puts its refusal on the override reason.
+    """
+
+    def __init__(
+        self, data: QueryDict | None = None, *, page: selectors.PlanBuilderPage, template_id: str | None = None
+    ):
+        self.page = page
+        self.found: list[ItemConflicts] = []
+        self.checked = False
+        self.specs: list[ItemSpec] = []
+        form_kwargs = {"exercises": page.exercises_by_id, "choices": page.choices}
+        if data is None:
+            self.action = None
+            self.template = selectors.plan_template(template_id, active_only=True)
+            items = [_item_initial(item) for item in selectors.plan_builder_items(page.active, self.template)]
+            version = page.active.current_version if page.active and self.template is None else None
+            self.plan_form = PlanForm(
+                initial={
+                    "starts_on": version.starts_on if version else timezone.localdate(),
+                    "ends_on": version.ends_on if version else None,
+                    "template": self.template.pk if self.template else None,
+                }
+            )
+            self.formset = item_formset(extra=EXTRA_ROWS if items else EMPTY_ROWS)(
+                initial=items, prefix="items", form_kwargs=form_kwargs
+            )
+        else:
+            self.action = data.get("action", "check")
+            if self.action == "add_rows":
+                data = _with_more_rows(data, "items", EXTRA_ROWS)
+            self.plan_form = PlanForm(data)
+            self.formset = item_formset(extra=0)(data, prefix="items", form_kwargs=form_kwargs)
+            self.template = selectors.plan_template(data.get("template"), active_only=False)
+
+    def is_valid(self) -> bool:
+        """True when the dates, notes and every row are valid; the rows' conflicts with the patient's precautions
+        are then in ``found`` (and ``checked`` is set). False for an unbound form and for "add_rows"."""
+        if self.action is None or self.action == "add_rows":
+            return False
+        valid = self.plan_form.is_valid() & self.formset.is_valid()  # both, so that both show their errors
+        if valid:
+            self.specs = self.formset.specs()
+            self.found = plan_conflicts(patient=self.page.patient, items=self.specs)
+            self.checked = True
+        return valid
+
+    def save_kwargs(self) -> dict[str, Any]:
+        """plan_save's arguments from a valid form, all but the therapist who saves."""
+        data = self.plan_form.cleaned_data
+        return {
+            "patient": self.page.patient,
+            "items": self.specs,
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            "override_reason": data["override_reason"],
+            "change_note": data["change_note"],
+            "template": self.template,
+            "client_id": data["client_id"],
+        }
+
+    def refused(self, error: PlanConflictError) -> None:
+        """plan_save refused conflicts without an override reason: say which, on that field."""
+        self.plan_form.add_error("override_reason", override_required_message(error.conflicts))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Each row's form and the conflicts of the exercise it shows."""
+        return [
+            {"form": f, "conflicts": self.page.conflicts.get(_selected_exercise(f), [])} for f in self.formset.forms
+        ]
+
+
+def _item_initial(item) -> dict[str, Any]:
+    """A builder row's initial values from a plan item or a template item."""
+    return {
+        "exercise": item.exercise_id,
+        "sets": item.sets,
+        "reps": item.reps,
+        "hold_seconds": item.hold_seconds,
+        "days": item.days,
+        "notes": item.notes,
+    }
+
+
+def _selected_exercise(form: forms.Form) -> int | None:
+    """The exercise id a builder row shows (bound: what was posted; unbound: its initial value)."""
+    raw = form.data.get(form.add_prefix("exercise")) if form.is_bound else form.initial.get("exercise")
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def _with_more_rows(data: QueryDict, prefix: str, more: int) -> QueryDict:
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(total + more)
+    return data
 
 
 class ExerciseLogForm(SendOnceForm):

@@ -2,6 +2,7 @@
 
 - The library: :func:`library`, :func:`exercise_choices`.
 - A patient's plan: :func:`active_plan`, :func:`plans_of`, :func:`version_detail`.
+- The plan builder: :func:`plan_builder_page`, :func:`plan_template`, :func:`plan_builder_items`.
 - The patient's day: :func:`plan_pause`, :func:`today_for`, :func:`support_content` (the psych app's).
 - Paused and held plans, set-based: :func:`neuro_alert_open`, :func:`waiting_for_clearance` (SQL conditions
   on an outer ExercisePlan row), :func:`holding_resolutions`.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.apps import apps
 from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -116,6 +118,77 @@ def version_detail(plan: ExercisePlan, number: int) -> PlanVersion | None:
         .prefetch_related(_items_prefetch())
         .first()
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# The plan builder
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanBuilderPage:
+    """What the plan builder shows around its form: the library, each exercise's conflicts with the patient's
+    precautions (marked in the exercise choices), the active plan (a save makes its next version) and the
+    templates to start from."""
+
+    patient: PatientProfile
+    exercises: list[Exercise]
+    conflicts: dict[int, list[rules.Conflict]]
+    active: ExercisePlan | None
+
+    @cached_property
+    def exercises_by_id(self) -> dict[int, Exercise]:
+        return {exercise.pk: exercise for exercise in self.exercises}
+
+    @cached_property
+    def choices(self) -> list:
+        return exercise_choices(self.exercises, self.conflicts)
+
+    @cached_property
+    def templates(self) -> list[PlanTemplate]:
+        # Read when the page is drawn: a save that succeeds redirects without them.
+        return list(templates())
+
+    def conflicts_json(self) -> dict[str, list[str]]:
+        """{exercise id: its conflicts in words}, for the page's script; exercises without conflicts left out."""
+        return {str(pk): [c.message for c in listed] for pk, listed in self.conflicts.items() if listed}
+
+    def defaults_json(self) -> dict[str, list[int]]:
+        """{exercise id: [sets, repetitions, hold seconds]} of each exercise's usual dose, for the page's script."""
+        return {str(e.pk): [e.default_sets, e.default_reps, e.default_hold_seconds] for e in self.exercises}
+
+
+def plan_builder_page(patient: PatientProfile) -> PlanBuilderPage:
+    """The plan builder's data for this patient (the caller has checked the patient is in reach)."""
+    exercises = list(library())
+    return PlanBuilderPage(
+        patient=patient,
+        exercises=exercises,
+        conflicts=conflicts_by_exercise(exercises, patient),
+        active=active_plan(patient),
+    )
+
+
+def plan_template(template_id: str | None, *, active_only: bool) -> PlanTemplate | None:
+    """The template a plan-builder request names, or None if it names none (not digits, or no such template).
+
+    A new form starts only from an active template (``active_only``); a form sent back keeps the template it
+    was started from, even one withdrawn since.
+    """
+    if not template_id or not str(template_id).isdecimal():
+        return None
+    queryset = templates() if active_only else PlanTemplate.objects.all()
+    return queryset.filter(pk=int(template_id)).first()
+
+
+def plan_builder_items(active: ExercisePlan | None, template: PlanTemplate | None) -> list:
+    """The rows a new plan-builder form starts with: the template's items, else those of the active plan's
+    current version, else none."""
+    if template is not None:
+        return list(template_items(template))
+    if active is not None:
+        return current_items(active)
+    return []
 
 
 # ------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,11 +24,10 @@ from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
 from tracker.core.vocab import Role, RuleCode
 from tracker.rehab import charts, rules, selectors, services
-from tracker.rehab.forms import ExerciseLogForm, PlanForm, ReminderForm, ResumeForm, item_formset
-from tracker.rehab.models import Exercise, ExerciseLog, ExercisePlan, PlanStatus, PlanTemplate
+from tracker.rehab.forms import ExerciseLogForm, PlanBuilderForm, ReminderForm, ResumeForm
+from tracker.rehab.models import Exercise, ExerciseLog, ExercisePlan, PlanStatus
 
 ADHERENCE_WEEKS = 8
-EXTRA_ROWS = 3
 
 # ------------------------------------------------------------------------------------------------
 # Patient pages
@@ -281,40 +280,6 @@ def _render_patient_plans(request, patient, *, resume_form: ResumeForm | None = 
     return render(request, "rehab/patient_plans.html", context, status=status)
 
 
-def _plan_item_initial(items) -> list[dict]:
-    return [
-        {
-            "exercise": item.exercise_id,
-            "sets": item.sets,
-            "reps": item.reps,
-            "hold_seconds": item.hold_seconds,
-            "days": item.days,
-            "notes": item.notes,
-        }
-        for item in items
-    ]
-
-
-def _selected_exercise(form) -> int | None:
-    """The exercise id a builder row shows (bound: what was posted; unbound: its initial value)."""
-    raw = form.data.get(form.add_prefix("exercise")) if form.is_bound else form.initial.get("exercise")
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
-
-
-def _with_more_rows(data: QueryDict, prefix: str, more: int) -> QueryDict:
-    data = data.copy()
-    key = f"{prefix}-TOTAL_FORMS"
-    try:
-        total = int(data.get(key, 0))
-    except ValueError:
-        total = 0
-    data[key] = str(total + more)
-    return data
-
-
 @staff_required
 def plan_builder(request, pk):
     """Build a plan (or the next version of the active one) from the library, with the patient's
@@ -322,89 +287,37 @@ def plan_builder(request, pk):
     the conflicts; "Save" refuses them unless an override reason is given."""
     patient = get_patient_for(request.user, pk)
     _therapist_required(request.user)
-    exercises = list(selectors.library())
-    by_id = {e.pk: e for e in exercises}
-    conflicts = selectors.conflicts_by_exercise(exercises, patient)
-    choices = selectors.exercise_choices(exercises, conflicts)
-    active = selectors.active_plan(patient)
-    today = timezone.localdate()
-    template = None
-    action = request.POST.get("action", "check")
-
-    if request.method == "POST":
-        data = request.POST
-        if action == "add_rows":
-            data = _with_more_rows(data, "items", EXTRA_ROWS)
-        form = PlanForm(data)
-        formset = item_formset(extra=0)(data, prefix="items", form_kwargs={"exercises": by_id, "choices": choices})
-        template_id = data.get("template") or None
-        if template_id and str(template_id).isdecimal():
-            template = PlanTemplate.objects.filter(pk=int(template_id)).first()
-    else:
+    page = selectors.plan_builder_page(patient)
+    if request.method != "POST":
         audit_log(actor=request.user, action=AuditAction.VIEW, patient=patient, target="exercise plan builder")
-        template_id = request.GET.get("template")
-        if template_id and template_id.isdecimal():
-            template = selectors.templates().filter(pk=int(template_id)).first()
-        if template is not None:
-            initial_items = _plan_item_initial(selectors.template_items(template))
-        elif active is not None:
-            initial_items = _plan_item_initial(selectors.current_items(active))
+        builder = PlanBuilderForm(page=page, template_id=request.GET.get("template"))
+        return _render_plan_builder(request, page, builder)
+    builder = PlanBuilderForm(request.POST, page=page)
+    if builder.is_valid() and builder.action == "save":
+        try:
+            version, _created = services.plan_save(therapist=request.user, **builder.save_kwargs())
+        except services.PlanConflictError as exc:
+            builder.refused(exc)
         else:
-            initial_items = []
-        version = active.current_version if active else None
-        form = PlanForm(
-            initial={
-                "starts_on": version.starts_on if version and template is None else today,
-                "ends_on": version.ends_on if version and template is None else None,
-                "template": template.pk if template else None,
-            }
-        )
-        formset = item_formset(extra=EXTRA_ROWS if initial_items else 5)(
-            initial=initial_items, prefix="items", form_kwargs={"exercises": by_id, "choices": choices}
-        )
+            messages.success(request, _("Plan saved (version %(number)s).") % {"number": version.number})
+            return redirect("rehab:patient_plans", pk=patient.pk)
+    return _render_plan_builder(request, page, builder, status=400 if builder.action == "save" else 200)
 
-    found: list[services.ItemConflicts] = []
-    checked = False
-    if request.method == "POST" and action != "add_rows":
-        valid = form.is_valid() & formset.is_valid()
-        if valid:
-            specs = formset.specs()
-            found = services.plan_conflicts(patient=patient, items=specs)
-            checked = True
-            if action == "save":
-                try:
-                    version, _created = services.plan_save(
-                        patient=patient,
-                        therapist=request.user,
-                        items=specs,
-                        starts_on=form.cleaned_data["starts_on"],
-                        ends_on=form.cleaned_data["ends_on"],
-                        override_reason=form.cleaned_data["override_reason"],
-                        change_note=form.cleaned_data["change_note"],
-                        template=template,
-                        client_id=form.cleaned_data["client_id"],
-                    )
-                except services.PlanConflictError as exc:
-                    form.add_error("override_reason", services.override_required_message(exc.conflicts))
-                else:
-                    messages.success(request, _("Plan saved (version %(number)s).") % {"number": version.number})
-                    return redirect("rehab:patient_plans", pk=patient.pk)
 
-    rows = [{"form": f, "conflicts": conflicts.get(_selected_exercise(f), [])} for f in formset.forms]
+def _render_plan_builder(request, page: selectors.PlanBuilderPage, builder: PlanBuilderForm, *, status: int = 200):
     context = {
-        "patient": patient,
-        "active": active,
-        "form": form,
-        "formset": formset,
-        "rows": rows,
-        "templates": list(selectors.templates()),
-        "template": template,
-        "found": found,
-        "checked": checked,
-        "conflicts_json": {str(pk): [c.message for c in listed] for pk, listed in conflicts.items() if listed},
-        "defaults_json": {str(e.pk): [e.default_sets, e.default_reps, e.default_hold_seconds] for e in exercises},
+        "patient": page.patient,
+        "active": page.active,
+        "form": builder.plan_form,
+        "formset": builder.formset,
+        "rows": builder.rows(),
+        "templates": page.templates,
+        "template": builder.template,
+        "found": builder.found,
+        "checked": builder.checked,
+        "conflicts_json": page.conflicts_json(),
+        "defaults_json": page.defaults_json(),
     }
-    status = 400 if request.method == "POST" and action == "save" else 200
     return render(request, "rehab/plan_builder.html", context, status=status)
 
 
