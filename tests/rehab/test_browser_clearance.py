@@ -169,9 +169,10 @@ def test_a_painful_log_answers_with_the_warning_first_focused_and_announced(
     expect(warning).to_contain_text("more pain than we would like")
     expect(warning.locator("a[href^='tel:']")).to_be_visible()
     expect(warning).to_be_in_viewport()
-    # The warning opens the card: its top is at the top of the screen, above the exercise's name and "done".
+    # The warning opens the card: its top is at the top of the screen (within a pixel: scrolling to the anchor
+    # may leave a fraction of one above it), above the exercise's name and "done".
     box, name = warning.bounding_box(), card.locator("h2").bounding_box()
-    assert 0 <= box["y"] < 200 and box["y"] < name["y"], (box, name)
+    assert -1 <= box["y"] < 200 and box["y"] < name["y"], (box, name)
     expect(phone.locator(".messages")).to_have_count(0)
     shot(phone, "logged-high-pain")
     log = ExerciseLog.objects.get()
