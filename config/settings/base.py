@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker.core.context_processors.site",
+                "tracker.notifications.context_processors.unread",
             ],
         },
     },

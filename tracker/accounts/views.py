@@ -3,6 +3,7 @@ import copy
 from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
@@ -11,11 +12,19 @@ from django.utils.translation import gettext as _
 from tracker.accounts.decorators import patient_required, staff_required
 from tracker.accounts.forms import CONTACT_FIELDS, MyDetailsForm, PatientEnrolForm, PrecautionsForm
 from tracker.accounts.models import CareTeamMembership
-from tracker.accounts.selectors import get_patient_for, patient_enrolled_with, patients_visible_to
+from tracker.accounts.selectors import get_patient_for, patient_enrolled_with, patient_of, patients_visible_to
 from tracker.accounts.services import USERNAME_TAKEN, patient_create, patient_update
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log, audit_many
+from tracker.core import panels
 from tracker.core.vocab import CLINICIAN_ROLES, Role
+
+
+@login_required
+def home(request):
+    """The role-aware home page: each app contributes panels for the roles it serves (tracker.core.panels)."""
+    context = {"panels": panels.home_panels_for(request), "patient": patient_of(request.user)}
+    return render(request, "core/home.html", context)
 
 
 @staff_required

@@ -58,6 +58,26 @@ def evaluator_for(label: str) -> tuple[type, Callable]:
         raise LookupError(f"no evaluator registered for {label!r}") from None
 
 
+# What the alert page and the statistics read of the check-ins themselves, registered by the app that owns
+# them (tracker.symptoms), so that this platform app never imports it: `recent(patient, n)` -> the patient's
+# last n check-ins; `count(user, start, end)` -> how many check-ins `user` may see were made in [start, end).
+_CHECKIN_READERS: dict[str, Callable] = {}
+
+
+def register_checkin_readers(*, recent: Callable, count: Callable) -> None:
+    _CHECKIN_READERS.update(recent=recent, count=count)
+
+
+def recent_checkins(patient, n: int) -> list:
+    reader = _CHECKIN_READERS.get("recent")
+    return list(reader(patient, n)) if reader else []
+
+
+def checkins_count(user, start: datetime, end: datetime) -> int:
+    reader = _CHECKIN_READERS.get("count")
+    return reader(user, start, end) if reader else 0
+
+
 _DISTRESS_ACTION_CHECKS: list[tuple[Callable, Callable | None]] = []
 
 

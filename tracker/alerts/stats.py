@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count
 
 from tracker.accounts.selectors import scope_to_user
+from tracker.alerts.evaluation import checkins_count
 from tracker.alerts.models import Alert
 from tracker.alerts.outcomes import outcome_label
 from tracker.core.vocab import RuleCode
@@ -54,10 +55,8 @@ class AlertStatistics:
 
 def alert_statistics(*, user, start: datetime, end: datetime) -> AlertStatistics:
     """Statistics of the alerts `user` may see raised in [start, end). Three queries."""
-    from tracker.symptoms.models import CheckIn
-
     alerts = scope_to_user(user, Alert.objects.filter(created_at__gte=start, created_at__lt=end))
-    checkins = scope_to_user(user, CheckIn.objects.filter(recorded_at__gte=start, recorded_at__lt=end)).count()
+    checkins = checkins_count(user, start, end)
     by_rule = {code: RuleStats(rule=code, label=str(label)) for code, label in RuleCode.choices}
     ack_times: dict[str, list[float]] = {code: [] for code in by_rule}
     for rule, created_at, acknowledged_at, level in alerts.values_list(

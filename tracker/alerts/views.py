@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from tracker.accounts.decorators import role_required, staff_required
 from tracker.alerts.charts import stats_figure
 from tracker.alerts.contacts import alert_contact_record
+from tracker.alerts.evaluation import recent_checkins
 from tracker.alerts.forms import ContactForm, ResolveForm
 from tracker.alerts.outcomes import outcome_label
 from tracker.alerts.presentation import describe_evidence, describe_sources
@@ -32,7 +33,6 @@ from tracker.alerts.services import AlertStateConflict, alert_acknowledge, alert
 from tracker.audit.models import AuditAction
 from tracker.audit.services import audit_log
 from tracker.core.vocab import Role
-from tracker.symptoms.selectors import checkins_of
 
 STATS_ROLES = (Role.PHYSICIAN, Role.ADMIN)
 RECENT_CHECKINS = 5
@@ -53,7 +53,7 @@ def _render_detail(request, alert, *, resolve_form=None, contact_form=None, stat
         "alert": alert,
         "patient": alert.patient,
         "sources": describe_sources(alert_sources([alert])[alert.pk]),
-        "recent_checkins": list(checkins_of(alert.patient)[:RECENT_CHECKINS]),
+        "recent_checkins": recent_checkins(alert.patient, RECENT_CHECKINS),
         "other_alerts": list(other_active_alerts(alert)),
         "contacts": list(alert_contacts(alert)),
         "contact_form": contact_form or ContactForm(),

@@ -10,8 +10,4 @@ def site(request):
         "site_name": settings.TRACKER_SITE_NAME,
         "nav_items": panels.nav_for(user) if user is not None and user.is_authenticated else [],
     }
-    if user is not None and user.is_authenticated:
-        from tracker.notifications.selectors import unread_count
-
-        context["unread_notifications"] = unread_count(user)
     return context

@@ -3,6 +3,8 @@
 - Navigation links, per role: `register_nav(...)` in an app's `AppConfig.ready()`.
 - Home-page panels: `register_home_panel(...)`; a panel is a function
   `(request) -> dict | None` returning the context for its template, or None to hide.
+- Content for a patient's day: `register_content_for_today(fn)`, `fn(patient, today) -> [dict]` (the support
+  sessions the psych app delivers, shown on the rehab app's "today" without either importing the other).
 """
 
 from collections.abc import Callable
@@ -29,6 +31,7 @@ class HomePanel:
 
 _NAV: list[NavItem] = []
 _PANELS: list[HomePanel] = []
+_TODAY_CONTENT: list[Callable] = []
 
 
 def register_nav(*, label, url_name: str, roles: tuple[str, ...], order: int = 50) -> None:
@@ -55,3 +58,12 @@ def home_panels_for(request) -> list[dict]:
         if context is not None:
             shown.append({"template": panel.template, "context": context})
     return shown
+
+
+def register_content_for_today(provider: Callable) -> None:
+    if provider not in _TODAY_CONTENT:
+        _TODAY_CONTENT.append(provider)
+
+
+def content_for_today(patient, today) -> list[dict]:
+    return [item for provider in _TODAY_CONTENT for item in provider(patient, today)]

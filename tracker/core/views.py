@@ -1,19 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from tracker.accounts.selectors import patient_of
-from tracker.core import panels
-
-
-@login_required
-def home(request):
-    """The role-aware home page: each app contributes panels for the roles it serves."""
-    context = {"panels": panels.home_panels_for(request), "patient": patient_of(request.user)}
-    return render(request, "core/home.html", context)
 
 
 def _broker_ok() -> bool:

@@ -13,12 +13,14 @@ class PsychConfig(AppConfig):
         from tracker.core.vocab import CLINICIAN_ROLES, STAFF_ROLES, Role
         from tracker.psych import home
         from tracker.psych.models import Screen
-        from tracker.psych.selectors import distress_action_taken_since, latest_contact_times
+        from tracker.psych.selectors import distress_action_taken_since, latest_contact_times, support_content_today
         from tracker.psych.services import screen_findings
 
         register_evaluator(Screen, screen_findings)
         # A referral's recorded first contact stops the untreated-distress clock (docs/clinical.md "Alert rules").
         register_distress_action_check(distress_action_taken_since, latest=latest_contact_times)
+        # The day's sessions also appear on the rehab app's "today" page.
+        panels.register_content_for_today(support_content_today)
 
         panels.register_nav(label=_("Questionnaires"), url_name="psych:screen_list", roles=(Role.PATIENT,), order=30)
         panels.register_nav(label=_("Support"), url_name="psych:content_list", roles=(Role.PATIENT,), order=40)

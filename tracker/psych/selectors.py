@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tracker.accounts.models import PatientProfile
@@ -381,3 +382,27 @@ def active_assignment_counts(patient_ids: Iterable[int]) -> dict[int, int]:
         .order_by()
     )
     return {row["patient_id"]: row["n"] for row in rows}
+
+
+def support_content_today(patient: PatientProfile, today: date) -> list[dict]:
+    """The day's support sessions as the rehab app's "today" shows them (registered with
+    tracker.core.panels.register_content_for_today)."""
+    items = []
+    for delivery in content_due_today(patient, today):
+        try:
+            url = reverse("psych:content_detail", args=[delivery.pk])
+        except NoReverseMatch:
+            url = ""
+        module = delivery.module
+        items.append(
+            {
+                "id": delivery.pk,
+                "title": module.title,
+                "kind": module.kind,
+                "kind_label": module.get_kind_display(),
+                "minutes": module.minutes,
+                "due_on": delivery.due_on,
+                "url": url,
+            }
+        )
+    return items

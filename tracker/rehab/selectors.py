@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
-from django.apps import apps
 from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.accounts.models import PatientProfile
 from tracker.alerts.models import ACTIVE_STATUSES, Alert
 from tracker.alerts.selectors import active_alert
+from tracker.core import panels
 from tracker.core.vocab import AlertStatus, Outcome, RuleCode
 from tracker.rehab import rules
 from tracker.rehab.models import (
@@ -356,30 +355,9 @@ def today_for(patient: PatientProfile, *, today: date | None = None) -> Today:
 
 
 def support_content(patient: PatientProfile, today: date) -> list[dict]:
-    """The day's support content from the psych programme (empty when that app is not installed)."""
-    if not apps.is_installed("tracker.psych"):
-        return []
-    from tracker.psych.selectors import content_due_today
-
-    items = []
-    for delivery in content_due_today(patient, today):
-        try:
-            url = reverse("psych:content_detail", args=[delivery.pk])
-        except NoReverseMatch:
-            url = ""
-        module = delivery.module
-        items.append(
-            {
-                "id": delivery.pk,
-                "title": module.title,
-                "kind": module.kind,
-                "kind_label": module.get_kind_display(),
-                "minutes": module.minutes,
-                "due_on": delivery.due_on,
-                "url": url,
-            }
-        )
-    return items
+    """The day's support content from the apps that deliver it (the psych programme), in the shape of
+    tracker.psych.selectors.support_content_today; empty when none is installed."""
+    return panels.content_for_today(patient, today)
 
 
 def loggable_item(patient: PatientProfile, plan_item_id) -> PlanItem | None:

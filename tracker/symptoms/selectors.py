@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tracker.accounts.models import PatientProfile
+from tracker.accounts.selectors import scope_to_user
 from tracker.alerts.models import ACTIVE_STATUSES, Alert
 from tracker.alerts.raised_by import CLOCK_RULES
 from tracker.alerts.rules import Thresholds, thresholds_from_settings
@@ -27,6 +28,16 @@ WEEKLY_PERIOD_DAYS = 7
 def checkins_of(patient: PatientProfile) -> QuerySet[CheckIn]:
     """A patient's check-ins, newest `recorded_at` first (served by the patient + recorded_at index)."""
     return CheckIn.objects.filter(patient=patient).order_by("-recorded_at", "-id")
+
+
+def recent_checkins(patient: PatientProfile, n: int) -> list[CheckIn]:
+    """The patient's last `n` check-ins, newest first (the alert page's, registered with tracker.alerts)."""
+    return list(checkins_of(patient)[:n])
+
+
+def checkins_count(user, start: datetime, end: datetime) -> int:
+    """How many check-ins of the patients `user` may see were made in [start, end) (the alert statistics')."""
+    return scope_to_user(user, CheckIn.objects.filter(recorded_at__gte=start, recorded_at__lt=end)).count()
 
 
 def checkin_history_facts(
