@@ -1,6 +1,6 @@
 from .base import *  # noqa: F403
 from .base import VAR_DIR
-from .env import env_bool, env_str, secret_key_in
+from .env import env_bool, secret_key_in
 
 SECRET_KEY = secret_key_in(VAR_DIR)
 
@@ -23,6 +23,3 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 if env_bool("TRACKER_USE_TEST_DB"):
     _db = DATABASES["default"]  # noqa: F405
     _db["NAME"] = _db.get("TEST", {}).get("NAME") or f"test_{_db['NAME']}"
-# Test-only: seconds an evaluation holds its claimed transaction open, so that a test can kill a worker
-# in the middle of one (tracker.alerts.services.submission_evaluate). 0 = no pause.
-TRACKER_TEST_EVALUATION_DELAY = float(env_str("TRACKER_TEST_EVALUATION_DELAY", "0") or 0)
