@@ -7,11 +7,14 @@
     python3 run.py test       install (.venv with test tools) and run the whole test suite (extra args go to pytest)
     python3 run.py manage ... a manage.py command with the settings `python3 run.py` serves with
 
-Set DATABASE_URL and REDIS_URL to use PostgreSQL and Redis instead of the embedded defaults.
+Set DATABASE_URL and REDIS_URL to use PostgreSQL and Redis instead of the embedded defaults. Each command first
+makes var/ (TRACKER_VAR_DIR), the filesystem broker's folders and this checkout's secret key (var/secret_key),
+which the settings only read.
 """
 
 import hashlib
 import os
+import secrets
 import subprocess
 import sys
 import venv
@@ -41,11 +44,56 @@ def ensure_venv(requirements: str) -> None:
     stamp.write_text(digest)
 
 
+# Kombu's filesystem broker's folders under var/ (config/settings/base.py, CELERY_BROKER_TRANSPORT_OPTIONS).
+BROKER_FOLDERS = ("queue", "processed", "control")
+
+
+def var_dir(e: dict) -> Path:
+    """Where the settings put the embedded database, broker folders, media and the checkout's key."""
+    return Path(e.get("TRACKER_VAR_DIR") or ROOT / "var")
+
+
+def make_var(e: dict) -> Path:
+    """var/ and, unless Redis or another broker is named, the filesystem broker's folders. Settings create no
+    files, so this runs before any process that needs them."""
+    var = var_dir(e)
+    var.mkdir(parents=True, exist_ok=True)
+    if (e.get("CELERY_BROKER_URL") or e.get("REDIS_URL") or "filesystem://").startswith("filesystem://"):
+        for folder in BROKER_FOLDERS:
+            (var / "broker" / folder).mkdir(parents=True, exist_ok=True)
+    return var
+
+
+def make_secret_key(var: Path) -> Path:
+    """This checkout's secret key, `var/secret_key`: random, made once, mode 0600, so that no key anyone can read
+    in the repository ever signs a session. Web, worker and beat started together read the same file: it is
+    written whole, then linked into place, so a process never reads half a key."""
+    path = var / "secret_key"
+    if not path.exists():
+        var.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    return path
+
+
 def env(settings: str) -> dict:
+    """The environment of every process run.py starts, after the start-up steps: var/ is there and, unless
+    SECRET_KEY or SECRET_KEY_FILE is given, SECRET_KEY_FILE names the checkout's key."""
     e = dict(os.environ)
     e.setdefault("DJANGO_SETTINGS_MODULE", settings)
     e["PATH"] = f"{BIN}{os.pathsep}{e.get('PATH', '')}"
     e["PYTHONUNBUFFERED"] = "1"
+    var = make_var(e)
+    if not e.get("SECRET_KEY") and not e.get("SECRET_KEY_FILE"):
+        e["SECRET_KEY_FILE"] = str(make_secret_key(var))
     return e
 
 

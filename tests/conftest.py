@@ -6,12 +6,26 @@
 - `admin_user`: site admin, sees everyone.
 """
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, PatientFactory, UserFactory
 from tracker.core.vocab import Role
+
+
+def pytest_configure(config):
+    """What the settings name but never create (run.py does it for the processes it starts): var/, where the test
+    database lives, and the filesystem broker's folders, which this process and the workers the tests start
+    share."""
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

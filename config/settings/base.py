@@ -1,4 +1,9 @@
-"""Settings shared by every environment. The environment is read in env.py only."""
+"""Settings shared by every environment, in three sections: Django, third-party apps, the tracker.
+
+The environment is read in env.py only. Settings only read: they create no file or folder. `run.py` makes
+var/ (and the filesystem broker's folders and the checkout's secret key) before it starts a process; the
+tests' conftest makes what a test run needs.
+"""
 
 from datetime import timedelta
 from pathlib import Path
@@ -10,15 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The embedded database, the filesystem broker's folders, media and the checkout's secret key.
 VAR_DIR = Path(env_str("TRACKER_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-# No default: production requires one; run.py and dev settings make a random one per checkout in var/.
+# ==================================================================================================
+# Django
+# ==================================================================================================
+
+# No default: production requires one; local and dev read the key run.py made (see those modules).
 SECRET_KEY = env_str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -103,6 +111,13 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis (optional): the cache here, and Celery's broker and results below.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -144,12 +159,32 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 
-# Redis (optional): broker, results and cache.
-REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# E-mail: console by default; configure SMTP in production.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Spine Tracker <no-reply@localhost>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+        # Which settings a worker or beat runs (config/celery.py), shown at Celery's default log level too.
+        "tracker.startup": {"level": "INFO"},
+    },
+}
+
+# ==================================================================================================
+# Third-party apps
+# ==================================================================================================
 
 # Celery: Redis when configured, otherwise kombu's filesystem transport (no server needed).
 # With Redis down, publishing fails at once (one retry, no sleeping) instead of retrying for
@@ -164,9 +199,9 @@ REDIS_BROKER_OPTIONS = {
 }
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # These folders must exist before a process uses the broker: run.py (BROKER_FOLDERS there) and the tests'
+    # conftest make them.
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -191,42 +226,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-
-# Periodic jobs: name -> (function, interval in seconds). Beat runs each through
-# tracker.core.tasks.run_job; `manage.py sweep` runs them all once, in this order.
-TRACKER_PERIODIC_JOBS = {
-    # The red-flag engine (tracker.alerts.jobs): evaluation first, so the sweep judges fresh alerts.
-    "evaluate_pending": ("tracker.alerts.jobs.evaluate_pending", 60),
-    "untreated_distress": ("tracker.alerts.jobs.untreated_distress", 600),
-    "missed_checkins": ("tracker.symptoms.jobs.missed_checkins", 900),
-    "escalate_alerts": ("tracker.alerts.jobs.escalate_alerts", 60),
-    "retry_notifications": ("tracker.notifications.jobs.retry_notifications", 300),
-    "checkin_reminders": ("tracker.symptoms.jobs.send_checkin_reminders", 300),
-    "exercise_reminders": ("tracker.rehab.jobs.exercise_reminders", 300),
-    "deliver_content": ("tracker.psych.jobs.deliver_content", 900),
-    "screen_reminders": ("tracker.psych.jobs.screen_reminders", 3600),
-}
-CELERY_BEAT_SCHEDULE = {
-    name: {"task": "tracker.core.tasks.run_job", "schedule": interval, "args": [name]}
-    for name, (_path, interval) in TRACKER_PERIODIC_JOBS.items()
-}
-
-# E-mail: console by default; configure SMTP in production.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Spine Tracker <no-reply@localhost>")
-
-# The site: what patients are told to call.
-TRACKER_SITE_NAME = env_str("TRACKER_SITE_NAME", "Spine Tracker")
-TRACKER_EMERGENCY_NUMBER = env_str("TRACKER_EMERGENCY_NUMBER", "+44 20 7946 0000")
-TRACKER_CRISIS_LINE = env_str("TRACKER_CRISIS_LINE", "Samaritans: call 116 123, free, any time")
-TRACKER_ONCALL_EMAILS = env_list("TRACKER_ONCALL_EMAILS")
-# Clinical thresholds (docs/clinical.md defaults live in tracker.alerts.rules.Thresholds).
-TRACKER_THRESHOLDS: dict = {}
+# CELERY_BEAT_SCHEDULE is made from TRACKER_PERIODIC_JOBS, in the tracker section.
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -254,8 +254,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name for a vocabulary used by several fields (the four limbs' weakness levels).
-    "ENUM_NAME_OVERRIDES": {"WeaknessLevelEnum": "tracker.core.vocab.WeaknessLevel"},
+    # One OpenAPI name for each vocabulary used by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "WeaknessLevelEnum": "tracker.core.vocab.WeaknessLevel",  # the four limbs' weakness levels
+        "ExercisePlanStatusEnum": "tracker.rehab.models.PlanStatus",
+        "ConflictCodeEnum": "tracker.rehab.rules.ConflictCode",
+        "WeekdayEnum": "tracker.rehab.rules.Weekday",
+        "AlertOutcomeEnum": "tracker.core.vocab.Outcome",
+        "AlertStatusEnum": "tracker.core.vocab.AlertStatus",
+        "ContactOutcomeEnum": "tracker.psych.models.ContactOutcome",
+        # One vocabulary for whether a call reached the patient: the alerts' contact log and a referral's attempts.
+        "ContactResultEnum": "tracker.alerts.models.ContactResult",
+    },
     # Swagger UI served from the project (drf-spectacular-sidecar), never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -276,25 +286,43 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        "django.db.backends": {"level": "WARNING"},
-        # Which settings a worker or beat runs (config/celery.py), shown at Celery's default log level too.
-        "tracker.startup": {"level": "INFO"},
-    },
+# ==================================================================================================
+# The tracker
+# ==================================================================================================
+
+# Absolute base for links in e-mails (the worker has no request to take the host from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The site: what patients are told to call.
+TRACKER_SITE_NAME = env_str("TRACKER_SITE_NAME", "Spine Tracker")
+TRACKER_EMERGENCY_NUMBER = env_str("TRACKER_EMERGENCY_NUMBER", "+44 20 7946 0000")
+TRACKER_CRISIS_LINE = env_str("TRACKER_CRISIS_LINE", "Samaritans: call 116 123, free, any time")
+TRACKER_ONCALL_EMAILS = env_list("TRACKER_ONCALL_EMAILS")
+# Clinical thresholds (docs/clinical.md defaults live in tracker.alerts.rules.Thresholds).
+TRACKER_THRESHOLDS: dict = {}
+
+# Periodic jobs: name -> (function, interval in seconds). Beat runs each through
+# tracker.core.tasks.run_job; `manage.py sweep` runs them all once, in this order.
+TRACKER_PERIODIC_JOBS = {
+    # The red-flag engine (tracker.alerts.jobs): evaluation first, so the sweep judges fresh alerts.
+    "evaluate_pending": ("tracker.alerts.jobs.evaluate_pending", 60),
+    "untreated_distress": ("tracker.alerts.jobs.untreated_distress", 600),
+    "missed_checkins": ("tracker.symptoms.jobs.missed_checkins", 900),
+    "escalate_alerts": ("tracker.alerts.jobs.escalate_alerts", 60),
+    "retry_notifications": ("tracker.notifications.jobs.retry_notifications", 300),
+    "checkin_reminders": ("tracker.symptoms.jobs.send_checkin_reminders", 300),
+    "exercise_reminders": ("tracker.rehab.jobs.exercise_reminders", 300),
+    "deliver_content": ("tracker.psych.jobs.deliver_content", 900),
+    "screen_reminders": ("tracker.psych.jobs.screen_reminders", 3600),
+}
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": "tracker.core.tasks.run_job", "schedule": interval, "args": [name]}
+    for name, (_path, interval) in TRACKER_PERIODIC_JOBS.items()
 }
 
-# Demo data: each domain app adds a seeder `seed(*, patients, staff, now, rng)`.
-TRACKER_DEMO_SEEDERS: list[str] = []
-TRACKER_DEMO_SEEDERS += ["tracker.symptoms.demo.seed"]
-TRACKER_DEMO_SEEDERS += ["tracker.rehab.demo.seed"]
-TRACKER_DEMO_SEEDERS += ["tracker.psych.demo.seed"]
+# Alerts (tracker.alerts): outcomes a site adds to the six outcomes of docs/clinical.md ({"code": "Label"}), e.g.
+# {"hospice_referral": "Referred to hospice care"}; checked at start-up.
+TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
 
 # Psychological support (tracker.psych): how often each questionnaire is due by default, in days
 # (docs/clinical.md "What patients report"; clinicians change it per patient; 0 = not scheduled).
@@ -307,22 +335,11 @@ TRACKER_SCREEN_EVERY_DAYS = {
 # Care-team workspace (tracker.dashboard): how often the triage page asks for the queue's counts.
 TRACKER_TRIAGE_POLL_SECONDS = env_int("TRACKER_TRIAGE_POLL_SECONDS", 30)
 
-# Alerts (tracker.alerts): outcomes a site adds to the six outcomes of docs/clinical.md ({"code": "Label"}), e.g.
-# {"hospice_referral": "Referred to hospice care"}; checked at start-up.
-TRACKER_EXTRA_OUTCOMES: dict[str, str] = {}
-
-# Alerts demo: evaluates the histories the seeders above stored and resolves the older alerts; keep it last.
-TRACKER_DEMO_SEEDERS += ["tracker.alerts.demo.seed"]
-
-# Rehabilitation (tracker.rehab): one OpenAPI name for each of its vocabularies shared by several fields.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
-    "ExercisePlanStatusEnum": "tracker.rehab.models.PlanStatus",
-    "ConflictCodeEnum": "tracker.rehab.rules.ConflictCode",
-    "WeekdayEnum": "tracker.rehab.rules.Weekday",
-    "AlertOutcomeEnum": "tracker.core.vocab.Outcome",
-    "AlertStatusEnum": "tracker.core.vocab.AlertStatus",
-    "ContactOutcomeEnum": "tracker.psych.models.ContactOutcome",
-    # One vocabulary for whether a call reached the patient: the alerts' contact log and a referral's attempts.
-    "ContactResultEnum": "tracker.alerts.models.ContactResult",
-}
+# Demo data: each domain app's seeder `seed(*, patients, staff, now, rng)`, in this order. The alerts demo
+# evaluates the histories the others stored and resolves the older alerts, so it comes last.
+TRACKER_DEMO_SEEDERS: list[str] = [
+    "tracker.symptoms.demo.seed",
+    "tracker.rehab.demo.seed",
+    "tracker.psych.demo.seed",
+    "tracker.alerts.demo.seed",
+]

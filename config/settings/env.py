@@ -5,7 +5,6 @@ fail at start-up with a message that names the variable.
 """
 
 import os
-import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,25 +51,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def secret_key_in(var_dir: Path) -> str:
-    """The secret key of this checkout: SECRET_KEY (or SECRET_KEY_FILE) when set, else a random key made once in
-    `var_dir/secret_key` (mode 0600) and kept there, so that no key anyone can read in the repository ever signs
-    a session. Web, worker and beat started together read the same file: it is written whole, then linked
-    into place, so a process never reads half a key."""
+def checkout_secret_key(var_dir: Path, *, start_with: str) -> str:
+    """SECRET_KEY (or SECRET_KEY_FILE) when set, else this checkout's own key in `var_dir/secret_key`, which
+    run.py makes once (random, mode 0600), so that no key anyone can read in the repository ever signs a
+    session. Settings only read it; with neither, start-up stops and says how to get one."""
     configured = env_str("SECRET_KEY")
     if configured:
         return configured
     path = Path(var_dir) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        draft = path.with_name(f".secret_key.{os.getpid()}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(64))
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        finally:
-            draft.unlink()
-    return path.read_text().strip()
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    except OSError as exc:
+        raise ImproperlyConfigured(f"Cannot read the secret key in {path}: {exc}") from exc
+    if not key:
+        raise ImproperlyConfigured(
+            f"No secret key: run `{start_with}` (it makes one for this checkout in {path}), "
+            "or set SECRET_KEY (or SECRET_KEY_FILE)."
+        )
+    return key

@@ -1,8 +1,18 @@
+"""Tests: `python3 run.py test`, or pytest (pyproject.toml names this module).
+
+Nothing here creates files: tests/conftest.py makes var/ and the filesystem broker's folders.
+"""
+
+import secrets
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR
-from .env import env_bool, env_str, secret_key_in
+from .env import env_bool, env_str
 
-SECRET_KEY = secret_key_in(VAR_DIR)
+# run.py passes the checkout's key (SECRET_KEY_FILE); bare pytest gets a new key per process. Nothing signed
+# crosses processes in the tests: the live server runs in the test process, and the workers the tests
+# start read no sessions, cookies or signed tokens.
+SECRET_KEY = env_str("SECRET_KEY") or secrets.token_urlsafe(64)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -23,6 +33,3 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 if env_bool("TRACKER_USE_TEST_DB"):
     _db = DATABASES["default"]  # noqa: F405
     _db["NAME"] = _db.get("TEST", {}).get("NAME") or f"test_{_db['NAME']}"
-# Test-only: seconds an evaluation holds its claimed transaction open, so that a test can kill a worker
-# in the middle of one (tracker.alerts.services.submission_evaluate). 0 = no pause.
-TRACKER_TEST_EVALUATION_DELAY = float(env_str("TRACKER_TEST_EVALUATION_DELAY", "0") or 0)

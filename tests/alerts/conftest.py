@@ -74,6 +74,8 @@ class WorkerProcess:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "--include",
+            "tests.worker_hooks",  # TRACKER_TEST_EVALUATION_DELAY: see that module
             "-n",
             self.name,
         ]

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from tests.alerts.conftest import wait_for
-from tests.alerts.util import LABEL, RED_FLAG, make_checkin
-from tests.factories import AlertFactory
+from tests.alerts.util import LABEL
+from tests.factories import AlertFactory, CheckInFactory
 from tracker.alerts.models import Alert
 from tracker.alerts.services import submission_evaluate
 
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_nurse_acknowledges_then_resolves_an_alert_on_a_phone(live_server, phone_page, browser_login, patient, nurse):
-    checkin = make_checkin(patient, saved=False, **RED_FLAG)
+    checkin = CheckInFactory(patient=patient, red_flag=True)
     submission_evaluate(label=LABEL, pk=checkin.pk)
     alert = Alert.objects.get()
     page = phone_page
@@ -52,7 +52,7 @@ def test_nurse_acknowledges_then_resolves_an_alert_on_a_phone(live_server, phone
 
 def test_physician_reads_statistics_with_a_chart(live_server, desktop_page, browser_login, patient, physician, nurse):
     for _ in range(2):
-        checkin = make_checkin(patient, saved=False, **RED_FLAG)
+        checkin = CheckInFactory(patient=patient, red_flag=True)
         submission_evaluate(label=LABEL, pk=checkin.pk)
     browser_login(desktop_page, live_server, physician.username)
     desktop_page.get_by_role("link", name="Alert statistics").click()
@@ -76,8 +76,10 @@ def test_nurse_calls_from_the_alert_page_and_the_queue_says_no_answer(
     patient.emergency_contact_phone = "07700 900456"
     patient.save()
     celery_worker_process.start()
-    make_checkin(patient, pain_now=8, pain_worst_24h=9, recorded_at=timezone.now() - timedelta(days=8))
-    make_checkin(patient, note=NOTE, pain_now=4, pain_worst_24h=9, falls=1, **RED_FLAG)
+    CheckInFactory(
+        patient=patient, queued=True, pain_now=8, pain_worst_24h=9, recorded_at=timezone.now() - timedelta(days=8)
+    )
+    CheckInFactory(patient=patient, queued=True, note=NOTE, pain_now=4, pain_worst_24h=9, falls=1, red_flag=True)
     alert = wait_for(
         lambda: Alert.objects.filter(patient=patient, rule="neuro_deficit").first(),
         timeout=60,

@@ -7,9 +7,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tests.alerts.util import LABEL, RED_FLAG, make_checkin
-from tests.dashboard.helpers import distress, exercise_log, exercise_plan
-from tests.factories import AlertFactory, PatientFactory
+from tests.alerts.util import LABEL
+from tests.dashboard.helpers import exercise_plan
+from tests.factories import AlertFactory, CheckInFactory, ExerciseLogFactory, PatientFactory, ScreenFactory
 from tracker.alerts import contacts
 from tracker.alerts.contacts import alert_contact_record
 from tracker.alerts.models import Alert, AlertContact, AlertEvent, AlertEventKind
@@ -35,7 +35,7 @@ def alert(patient):
 @pytest.fixture
 def reported(patient):
     """A neuro_deficit alert raised by a check-in whose note says what happened."""
-    checkin = make_checkin(patient, saved=False, note=NOTE, **RED_FLAG)
+    checkin = CheckInFactory(patient=patient, note=NOTE, red_flag=True)
     submission_evaluate(label=LABEL, pk=checkin.pk)
     return Alert.objects.get(patient=patient, rule="neuro_deficit"), checkin
 
@@ -173,8 +173,8 @@ def test_an_alert_lists_the_check_in_that_raised_it_with_the_note_and_who_report
 
 
 def test_sources_are_every_triggering_submission_newest_first(api_as, nurse, patient):
-    older = make_checkin(patient, saved=False, recorded_at=timezone.now() - timedelta(hours=2), **RED_FLAG)
-    newer = make_checkin(patient, saved=False, note="worse today", **RED_FLAG)
+    older = CheckInFactory(patient=patient, recorded_at=timezone.now() - timedelta(hours=2), red_flag=True)
+    newer = CheckInFactory(patient=patient, note="worse today", red_flag=True)
     for checkin in (older, newer):
         submission_evaluate(label=LABEL, pk=checkin.pk)
     alert = Alert.objects.get(patient=patient, rule="neuro_deficit")
@@ -206,11 +206,17 @@ def test_the_list_costs_a_fixed_number_of_queries_with_sources_of_every_kind(
 ):
     for _ in range(patients):
         person = PatientFactory(team=[nurse, therapist])
-        checkin = make_checkin(person, saved=False, note=NOTE, **RED_FLAG)
+        checkin = CheckInFactory(patient=person, note=NOTE, red_flag=True)
         submission_evaluate(label=LABEL, pk=checkin.pk)
-        screen = distress(person, 9)
+        screen = ScreenFactory(patient=person, score=9)
         _raise_from(person, ("psych.screen", screen.pk), rule="distress")
-        log = exercise_log(person, exercise_plan(person, therapist), at=timezone.now(), pain_during=3)
+        log = ExerciseLogFactory(
+            patient=person,
+            plan_item=exercise_plan(person, therapist),
+            recorded_at=timezone.now(),
+            pain_during=3,
+            queued=True,
+        )
         _raise_from(person, ("rehab.exerciselog", log.pk))
     client = api_as(nurse)
     # token, count, page of alerts, one per kind of source (check-ins, screens, exercise logs),

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.alerts.util import LABEL, RED_FLAG, make_checkin
-from tests.factories import PatientFactory, UserFactory
+from tests.alerts.util import LABEL
+from tests.factories import CheckInFactory, PatientFactory, UserFactory
 from tracker.alerts.models import Alert, AlertEvent, AlertEventKind, AlertTrigger
 from tracker.alerts.rules import RULE_VERSION, Finding
 from tracker.alerts.services import alert_raise, alert_resolve, submission_evaluate, submissions_evaluate_pending
@@ -21,7 +21,7 @@ def evaluate(checkin) -> str:
 
 
 def test_a_first_report_of_saddle_numbness_makes_an_emergency_alert_with_evidence(patient):
-    checkin = make_checkin(patient, **RED_FLAG)
+    checkin = CheckInFactory(patient=patient, queued=True, red_flag=True)
     evaluate(checkin)
     alert = Alert.objects.get(patient=patient)
     assert (alert.rule, alert.severity, alert.status) == ("neuro_deficit", "emergency", "open")
@@ -36,14 +36,14 @@ def test_a_first_report_of_saddle_numbness_makes_an_emergency_alert_with_evidenc
 
 
 def test_an_all_clear_check_in_is_evaluated_and_raises_nothing(patient):
-    checkin = make_checkin(patient)
+    checkin = CheckInFactory(patient=patient, queued=True)
     assert evaluate(checkin).startswith("0 finding")
     checkin.refresh_from_db()
     assert checkin.evaluated_at is not None and not Alert.objects.exists()
 
 
 def test_evaluating_twice_is_a_no_op(patient):
-    checkin = make_checkin(patient, **RED_FLAG)
+    checkin = CheckInFactory(patient=patient, queued=True, red_flag=True)
     evaluate(checkin)
     assert evaluate(checkin) == "already evaluated"
     # Even if the marker were lost, the trigger makes a second evaluation change nothing.
@@ -59,8 +59,10 @@ def test_a_missing_submission_is_reported_not_raised(db):
 
 
 def test_a_retrigger_adds_evidence_to_the_open_alert(patient):
-    first = make_checkin(patient, recorded_at=timezone.now() - timedelta(hours=2), **RED_FLAG)
-    second = make_checkin(patient, recorded_at=timezone.now() - timedelta(hours=1), **RED_FLAG)
+    first = CheckInFactory(patient=patient, queued=True, recorded_at=timezone.now() - timedelta(hours=2), red_flag=True)
+    second = CheckInFactory(
+        patient=patient, queued=True, recorded_at=timezone.now() - timedelta(hours=1), red_flag=True
+    )
     evaluate(first)
     evaluate(second)
     alert = Alert.objects.get()
@@ -73,17 +75,21 @@ def test_a_retrigger_adds_evidence_to_the_open_alert(patient):
 def test_a_retrigger_of_an_acknowledged_alert_adds_to_it(patient, nurse):
     from tracker.alerts.services import alert_acknowledge
 
-    evaluate(make_checkin(patient, recorded_at=timezone.now() - timedelta(hours=1), **RED_FLAG))
+    evaluate(
+        CheckInFactory(patient=patient, queued=True, recorded_at=timezone.now() - timedelta(hours=1), red_flag=True)
+    )
     alert_acknowledge(alert=Alert.objects.get(), user=nurse)
-    evaluate(make_checkin(patient, **RED_FLAG))
+    evaluate(CheckInFactory(patient=patient, queued=True, red_flag=True))
     alert = Alert.objects.get()
     assert alert.status == AlertStatus.ACKNOWLEDGED and alert.trigger_count == 2
 
 
 def test_after_resolution_a_new_trigger_makes_a_new_alert(patient, nurse):
-    evaluate(make_checkin(patient, recorded_at=timezone.now() - timedelta(hours=1), **RED_FLAG))
+    evaluate(
+        CheckInFactory(patient=patient, queued=True, recorded_at=timezone.now() - timedelta(hours=1), red_flag=True)
+    )
     alert_resolve(alert=Alert.objects.get(), user=nurse, outcome="urgent_mri", note="MRI done")
-    evaluate(make_checkin(patient, **RED_FLAG))
+    evaluate(CheckInFactory(patient=patient, queued=True, red_flag=True))
     assert list(Alert.objects.order_by("id").values_list("status", flat=True)) == ["resolved", "open"]
 
 
@@ -130,22 +136,24 @@ def test_a_late_check_in_is_judged_against_the_one_recorded_before_it(patient):
     # Monday: leg weak. Wednesday: leg still weak (sent first). Tuesday's report arrives last, from an
     # offline phone: leg fine. Judged in recorded_at order, Tuesday is no red flag, and Wednesday was
     # judged against Monday (no change) when it arrived.
-    monday = make_checkin(patient, recorded_at=now - timedelta(days=2), weakness_left_leg="moderate")
+    monday = CheckInFactory(
+        patient=patient, queued=True, recorded_at=now - timedelta(days=2), weakness_left_leg="moderate"
+    )
     evaluate(monday)
     Alert.objects.update(status="resolved", resolved_at=now, outcome="advised")
-    wednesday = make_checkin(patient, recorded_at=now, weakness_left_leg="moderate")
+    wednesday = CheckInFactory(patient=patient, queued=True, recorded_at=now, weakness_left_leg="moderate")
     evaluate(wednesday)
     assert Alert.objects.filter(status="open").count() == 0
-    tuesday = make_checkin(patient, recorded_at=now - timedelta(days=1))
+    tuesday = CheckInFactory(patient=patient, queued=True, recorded_at=now - timedelta(days=1))
     evaluate(tuesday)
     assert Alert.objects.filter(status="open").count() == 0
 
 
 def test_a_late_check_in_with_a_new_deficit_fires_against_its_own_previous(patient):
     now = timezone.now()
-    evaluate(make_checkin(patient, recorded_at=now - timedelta(days=2)))
-    evaluate(make_checkin(patient, recorded_at=now))
-    late = make_checkin(patient, recorded_at=now - timedelta(days=1), walking="unable")
+    evaluate(CheckInFactory(patient=patient, queued=True, recorded_at=now - timedelta(days=2)))
+    evaluate(CheckInFactory(patient=patient, queued=True, recorded_at=now))
+    late = CheckInFactory(patient=patient, queued=True, recorded_at=now - timedelta(days=1), walking="unable")
     evaluate(late)
     alert = Alert.objects.get()
     assert alert.reported_at == late.recorded_at
@@ -155,8 +163,12 @@ def test_a_late_check_in_with_a_new_deficit_fires_against_its_own_previous(patie
 def test_pain_rise_uses_the_week_before_as_baseline(patient):
     now = timezone.now()
     for days in (3, 2, 1):
-        evaluate(make_checkin(patient, recorded_at=now - timedelta(days=days), pain_now=2, pain_worst_24h=3))
-    evaluate(make_checkin(patient, recorded_at=now, pain_now=4, pain_worst_24h=5))
+        evaluate(
+            CheckInFactory(
+                patient=patient, queued=True, recorded_at=now - timedelta(days=days), pain_now=2, pain_worst_24h=3
+            )
+        )
+    evaluate(CheckInFactory(patient=patient, queued=True, recorded_at=now, pain_now=4, pain_worst_24h=5))
     alert = Alert.objects.get(rule="pain_escalation")
     baseline = alert.evidence[0]["evidence"]["baseline"]
     assert baseline["median_worst_24h"] == 3 and baseline["checkins"] == 3
@@ -165,8 +177,12 @@ def test_pain_rise_uses_the_week_before_as_baseline(patient):
 def test_pain_one_point_under_the_rise_does_not_fire(patient):
     now = timezone.now()
     for days in (3, 2, 1):
-        evaluate(make_checkin(patient, recorded_at=now - timedelta(days=days), pain_now=2, pain_worst_24h=3))
-    evaluate(make_checkin(patient, recorded_at=now, pain_now=4, pain_worst_24h=4))
+        evaluate(
+            CheckInFactory(
+                patient=patient, queued=True, recorded_at=now - timedelta(days=days), pain_now=2, pain_worst_24h=3
+            )
+        )
+    evaluate(CheckInFactory(patient=patient, queued=True, recorded_at=now, pain_now=4, pain_worst_24h=4))
     assert not Alert.objects.filter(rule="pain_escalation").exists()
 
 
@@ -177,7 +193,7 @@ def test_a_new_alert_notifies_the_routed_roles_in_app_and_by_email_without_healt
     patient, nurse, therapist, psychologist, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        evaluate(make_checkin(patient, **RED_FLAG))
+        evaluate(CheckInFactory(patient=patient, queued=True, red_flag=True))
     alert = Alert.objects.get()
     notified = set(Notification.objects.values_list("recipient__username", "channel"))
     assert notified == {(nurse.username, "in_app"), (nurse.username, "email")}
@@ -190,7 +206,7 @@ def test_email_carries_only_a_link(patient, nurse, settings):
     from tracker.notifications.services import notification_send
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    evaluate(make_checkin(patient, **RED_FLAG))
+    evaluate(CheckInFactory(patient=patient, queued=True, red_flag=True))
     email_row = Notification.objects.get(channel="email", recipient=nurse)
     assert notification_send(notification_id=email_row.pk) == "sent"
     [message] = mail.outbox
@@ -248,8 +264,8 @@ def now():
 
 
 def test_the_sweep_evaluates_what_the_broker_never_delivered(patient):
-    lost = [make_checkin(patient, saved=False, recorded_at=now() - timedelta(minutes=m), **RED_FLAG) for m in (3, 2)]
-    fine = make_checkin(patient, saved=False)
+    lost = [CheckInFactory(patient=patient, recorded_at=now() - timedelta(minutes=m), red_flag=True) for m in (3, 2)]
+    fine = CheckInFactory(patient=patient)
     assert submissions_evaluate_pending() == {"evaluated": 3, "failed": 0}
     assert Alert.objects.get().trigger_count == 2
     assert not CheckIn.objects.filter(pk__in=[c.pk for c in [*lost, fine]], evaluated_at__isnull=True).exists()
@@ -259,8 +275,8 @@ def test_the_sweep_evaluates_what_the_broker_never_delivered(patient):
 def test_one_failing_submission_does_not_stop_the_sweep(patient, monkeypatch):
     from tracker.alerts import evaluation
 
-    bad = make_checkin(patient, saved=False)
-    good = make_checkin(patient, saved=False, **RED_FLAG)
+    bad = CheckInFactory(patient=patient)
+    good = CheckInFactory(patient=patient, red_flag=True)
     model, findings_for = evaluation.evaluator_for(LABEL)
 
     def flaky(obj):
@@ -281,7 +297,7 @@ def test_submission_saved_queues_the_task_after_commit(patient, django_capture_o
     sent = []
     monkeypatch.setattr(tasks.evaluate_submission, "apply_async", lambda args, retry: sent.append(tuple(args)))
     with django_capture_on_commit_callbacks(execute=True):
-        checkin = make_checkin(patient)
+        checkin = CheckInFactory(patient=patient, queued=True)
     assert sent == [(LABEL, checkin.pk)]
 
 
@@ -290,7 +306,7 @@ def test_the_task_is_idempotent_and_acks_late(patient):
 
     assert evaluate_submission.acks_late and evaluate_submission.reject_on_worker_lost
     assert evaluate_submission.retry_backoff
-    checkin = make_checkin(patient, saved=False, **RED_FLAG)
+    checkin = CheckInFactory(patient=patient, red_flag=True)
     evaluate_submission.run(LABEL, checkin.pk)
     assert evaluate_submission.run(LABEL, checkin.pk) == "already evaluated"
     assert Alert.objects.count() == 1

@@ -18,7 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.alerts.conftest import wait_for
-from tests.alerts.util import LABEL, RED_FLAG, make_checkin
+from tests.alerts.util import LABEL
+from tests.factories import CheckInFactory
 from tracker.alerts.models import Alert, AlertEvent, AlertTrigger
 from tracker.alerts.services import submission_evaluate
 from tracker.notifications.models import Notification
@@ -63,7 +64,7 @@ def assert_one_alert_from(patient, checkins) -> Alert:
 def test_twenty_concurrent_triggers_make_one_alert(patient, nurse):
     now = timezone.now()
     checkins = [
-        make_checkin(patient, saved=False, recorded_at=now - timedelta(seconds=i), **RED_FLAG) for i in range(20)
+        CheckInFactory(patient=patient, recorded_at=now - timedelta(seconds=i), red_flag=True) for i in range(20)
     ]
     errors = run_in_threads([lambda c=c: submission_evaluate(label=LABEL, pk=c.pk) for c in checkins])
     assert errors == []
@@ -73,7 +74,7 @@ def test_twenty_concurrent_triggers_make_one_alert(patient, nurse):
 
 
 def test_twenty_concurrent_evaluations_of_one_submission_make_one_alert_and_one_trigger(patient):
-    checkin = make_checkin(patient, saved=False, **RED_FLAG)
+    checkin = CheckInFactory(patient=patient, red_flag=True)
     results: list[str] = []
     errors = run_in_threads([lambda: results.append(submission_evaluate(label=LABEL, pk=checkin.pk))] * 20)
     assert errors == []
@@ -85,7 +86,10 @@ def test_twenty_concurrent_evaluations_of_one_submission_make_one_alert_and_one_
 def test_twenty_tasks_on_a_real_worker_make_one_alert(patient, celery_worker_process):
     celery_worker_process.start(concurrency=4)
     now = timezone.now()
-    checkins = [make_checkin(patient, recorded_at=now - timedelta(seconds=i), **RED_FLAG) for i in range(20)]
+    checkins = [
+        CheckInFactory(patient=patient, queued=True, recorded_at=now - timedelta(seconds=i), red_flag=True)
+        for i in range(20)
+    ]
     wait_for(
         lambda: not CheckIn.objects.filter(pk__in=[c.pk for c in checkins], evaluated_at__isnull=True).exists(),
         timeout=120,
@@ -140,7 +144,7 @@ def test_a_worker_killed_mid_evaluation_leaves_nothing_and_after_a_restart_makes
     from tracker.core.tasks import run_job
 
     slow = celery_worker_process.start(env={"TRACKER_TEST_EVALUATION_DELAY": "60"})
-    checkin = make_checkin(patient, **RED_FLAG)
+    checkin = CheckInFactory(patient=patient, queued=True, red_flag=True)
     slow.wait_for_log(f"evaluating {LABEL} #{checkin.pk}", timeout=60)
     slow.kill()  # SIGKILL, main process and pool children, while the evaluation's transaction is open
 
@@ -166,7 +170,7 @@ def test_a_pool_process_killed_mid_evaluation_is_retried_by_its_worker_exactly_o
     import subprocess
 
     worker = celery_worker_process.start(concurrency=1, env={"TRACKER_TEST_EVALUATION_DELAY": "4"})
-    checkin = make_checkin(patient, **RED_FLAG)
+    checkin = CheckInFactory(patient=patient, queued=True, red_flag=True)
     worker.wait_for_log(f"evaluating {LABEL} #{checkin.pk}", timeout=60)
     children = subprocess.run(["pgrep", "-P", str(worker.process.pid)], capture_output=True, text=True).stdout.split()
     assert children, "the prefork pool has child processes"

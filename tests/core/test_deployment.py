@@ -21,6 +21,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
+from run import make_secret_key, make_var
+
 ROOT = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
 DEBUG_PAGE_MARKS = ("DEBUG = True", "Traceback", "URLconf", "Django tried these URL patterns", "technical_500")
@@ -41,7 +43,9 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return clean_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="tracker.example.org", **extra)
+    env = clean_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="tracker.example.org", **extra)
+    make_var(env)  # settings create no folders: var/ and the filesystem broker's, as run.py makes them first
+    return env
 
 
 def free_port() -> int:
@@ -230,6 +234,7 @@ def test_run_py_serves_with_debug_off_and_a_private_key_of_its_own(start, tmp_pa
 def test_the_dev_settings_never_sign_with_a_key_from_the_repository(tmp_path):
     script = "from django.conf import settings; print(settings.SECRET_KEY); print(settings.DEBUG)"
     env = clean_env(tmp_path, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    make_secret_key(make_var(env))  # what `python3 run.py --dev` does first: the settings only read the key
     first = subprocess.run(  # noqa: S603
         [sys.executable, "-c", f"import django, config; django.setup(); {script}"],
         cwd=ROOT,
@@ -239,6 +244,7 @@ def test_the_dev_settings_never_sign_with_a_key_from_the_repository(tmp_path):
         check=True,
     ).stdout.split()
     other_checkout = clean_env(tmp_path / "other", DJANGO_SETTINGS_MODULE="config.settings.dev")
+    make_secret_key(make_var(other_checkout))
     second = subprocess.run(  # noqa: S603
         [sys.executable, "-c", f"import django, config; django.setup(); {script}"],
         cwd=ROOT,

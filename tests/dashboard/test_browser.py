@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.factories import AlertFactory, PatientFactory
+from tests.factories import AlertFactory, CheckInFactory, PatientFactory
 from tracker.alerts.models import Alert
 from tracker.core.vocab import AlertStatus
 
@@ -84,10 +84,8 @@ def test_the_queue_works_on_a_phone_without_horizontal_scrolling(
 
 
 def test_the_timeline_draws_its_charts(live_server, desktop_page, browser_login, nurse, patient):
-    from tests.dashboard.helpers import checkin
-
     for days in (5, 3, 1):
-        checkin(patient, ago=timedelta(days=days), pain=days + 2)
+        CheckInFactory(patient=patient, ago=timedelta(days=days), pain_now=days + 2)
     AlertFactory(patient=patient, rule="pain_escalation")
     browser_login(desktop_page, live_server, nurse.username)
     desktop_page.goto(f"{live_server.url}/patients/{patient.pk}/timeline/")

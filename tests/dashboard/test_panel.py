@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.dashboard.helpers import checkin, distress, exercise_log, exercise_plan
-from tests.factories import AlertFactory, PatientFactory
+from tests.dashboard.helpers import exercise_plan
+from tests.factories import AlertFactory, CheckInFactory, ExerciseLogFactory, PatientFactory, ScreenFactory
 from tracker.audit.models import AuditAction, AuditLog
 from tracker.core.vocab import CheckinSchedule
 from tracker.dashboard.views import PANEL_PAGE_SIZE
@@ -34,12 +34,12 @@ def named(first, last, team, **extra):
 def test_each_row_has_last_checkin_pain_trend_alerts_and_distress(web_as, nurse):
     ann = named("Ann", "Lee", [nurse])
     for days_ago, pain in ((12, 2), (8, 3), (4, 5), (1, 7)):
-        checkin(ann, ago=timedelta(days=days_ago), pain=pain)
-    checkin(ann, ago=timedelta(days=20), pain=9)  # outside the 14 days: not in the sparkline
+        CheckInFactory(patient=ann, ago=timedelta(days=days_ago), pain_now=pain)
+    CheckInFactory(patient=ann, ago=timedelta(days=20), pain_now=9)  # outside the 14 days: not in the sparkline
     AlertFactory(patient=ann, rule="neuro_deficit")
     AlertFactory(patient=ann, rule="missed_checkins")
-    distress(ann, 6, ago=timedelta(days=2))
-    distress(ann, 2, ago=timedelta(days=9))
+    ScreenFactory(patient=ann, score=6, ago=timedelta(days=2))
+    ScreenFactory(patient=ann, score=2, ago=timedelta(days=9))
     response = web_as(nurse).get(PANEL)
     row = rows_by_name(response)["Ann Lee"]
     assert row.latest_pain == 7 and row.pain_severe
@@ -54,11 +54,11 @@ def test_each_row_has_last_checkin_pain_trend_alerts_and_distress(web_as, nurse)
 
 def test_missed_checkins_stand_out_by_schedule(web_as, nurse):
     daily_late = named("Dan", "Daily", [nurse])
-    checkin(daily_late, ago=timedelta(days=4))
+    CheckInFactory(patient=daily_late, ago=timedelta(days=4), pain_now=3)
     daily_ok = named("Dora", "Daily", [nurse])
-    checkin(daily_ok, ago=timedelta(days=2))
+    CheckInFactory(patient=daily_ok, ago=timedelta(days=2), pain_now=3)
     weekly_ok = named("Walt", "Weekly", [nurse], checkin_schedule=CheckinSchedule.WEEKLY)
-    checkin(weekly_ok, ago=timedelta(days=10))
+    CheckInFactory(patient=weekly_ok, ago=timedelta(days=10), pain_now=3)
     never = named("Nell", "Never", [nurse], enrolled_at=timezone.now() - timedelta(days=5))
     response = web_as(nurse).get(PANEL)
     rows = rows_by_name(response)
@@ -77,8 +77,15 @@ def test_adherence_is_this_weeks_share_of_prescribed_exercises_done(web_as, nurs
         exercise_plan(idle, therapist, starts_on=date(2026, 11, 9))
     with time_machine.travel(timezone.make_aware(datetime(2026, 11, 18, 15)), tick=False):  # a Wednesday
         for day in (16, 18):  # Monday and today: 2 of the 3 days so far
-            exercise_log(keen, keen_item, at=timezone.make_aware(datetime(2026, 11, day, 9)))
-        exercise_log(keen, keen_item, at=timezone.make_aware(datetime(2026, 11, 13, 9)))  # last week
+            ExerciseLogFactory(
+                patient=keen,
+                plan_item=keen_item,
+                recorded_at=timezone.make_aware(datetime(2026, 11, day, 9)),
+                queued=True,
+            )
+        ExerciseLogFactory(
+            patient=keen, plan_item=keen_item, recorded_at=timezone.make_aware(datetime(2026, 11, 13, 9)), queued=True
+        )  # last week
         client = web_as(nurse)
         rows = rows_by_name(client.get(PANEL))
         assert rows["Kim Keen"].adherence_percent == 67
@@ -110,8 +117,8 @@ def test_sorts_by_each_column_both_ways_with_empty_values_last(web_as, nurse):
     low = named("Lou", "Low", [nurse])
     high = named("Hal", "High", [nurse])
     named("Nia", "None", [nurse])
-    checkin(low, pain=1, ago=timedelta(days=1))
-    checkin(high, pain=8, ago=timedelta(days=3))
+    CheckInFactory(patient=low, pain_now=1, ago=timedelta(days=1))
+    CheckInFactory(patient=high, pain_now=8, ago=timedelta(days=3))
     AlertFactory(patient=high, rule="neuro_deficit")
     client = web_as(nurse)
     assert names(client.get(PANEL)) == ["Hal High", "Lou Low", "Nia None"]
@@ -189,11 +196,11 @@ def _panel_with(count, nurse, therapist):
     for i in range(count):
         p = PatientFactory(team=[nurse, therapist])
         for day in range(0, 20, 3):
-            checkin(p, ago=timedelta(days=day, hours=i % 5), pain=(day + i) % 10)
+            CheckInFactory(patient=p, ago=timedelta(days=day, hours=i % 5), pain_now=(day + i) % 10)
         AlertFactory(patient=p, rule="missed_checkins")
-        distress(p, i % 10)
+        ScreenFactory(patient=p, score=i % 10)
         item = exercise_plan(p, therapist, starts_on=timezone.localdate() - timedelta(days=7))
-        exercise_log(p, item, at=timezone.now() - timedelta(hours=1))
+        ExerciseLogFactory(patient=p, plan_item=item, recorded_at=timezone.now() - timedelta(hours=1), queued=True)
 
 
 # session, user, unread notifications, paginator count, the page of annotated patients, the 14 days of pain,
@@ -229,7 +236,7 @@ def test_sorting_by_adherence_also_runs_a_fixed_number_of_queries(
 def test_a_fall_from_9_to_3_after_a_bad_week_reads_falling_and_says_what_it_measures(web_as, nurse):
     bea = named("Bea", "Fall", [nurse])
     for days_ago, pain in ((13, 9), (12, 1), (11, 1), (10, 1), (6, 9), (5, 9), (4, 9), (3, 9), (1, 3)):
-        checkin(bea, ago=timedelta(days=days_ago), pain=pain)
+        CheckInFactory(patient=bea, ago=timedelta(days=days_ago), pain_now=pain)
     response = web_as(nurse).get(PANEL)
     assert rows_by_name(response)["Bea Fall"].trend.direction == "falling"
     html = response.content.decode()

@@ -12,9 +12,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.dashboard.helpers import checkin, distress, exercise_log, exercise_plan
+from tests.dashboard.helpers import exercise_plan
 from tests.dashboard.test_plotly_figures import assert_plain_json
-from tests.factories import AlertFactory
+from tests.factories import AlertFactory, CheckInFactory, ExerciseLogFactory, ScreenFactory
 from tracker.alerts.services import alert_acknowledge, alert_resolve
 from tracker.audit.models import AuditAction, AuditLog
 from tracker.psych.models import Referral
@@ -41,11 +41,22 @@ def history(patient, nurse, therapist, psychologist):
     with time_machine.travel(timezone.make_aware(datetime(2026, 11, 20, 12)), tick=False):
         now = timezone.now()
         for days_ago, pain in ((10, 3), (6, 4), (2, 8)):
-            checkin(patient, ago=timedelta(days=days_ago), pain=pain, note=f"note from {days_ago} days ago")
-        checkin(patient, ago=timedelta(days=1), pain=5, weakness_left_leg="moderate", walking="needs_aid")
-        checkin(patient, ago=timedelta(days=60), pain=1, note="long ago")
-        distress(patient, 7, ago=timedelta(days=3))
-        exercise_log(patient, item, at=now - timedelta(days=4), pain_before=2, pain_during=8)
+            CheckInFactory(
+                patient=patient, ago=timedelta(days=days_ago), pain_now=pain, note=f"note from {days_ago} days ago"
+            )
+        CheckInFactory(
+            patient=patient, ago=timedelta(days=1), pain_now=5, weakness_left_leg="moderate", walking="needs_aid"
+        )
+        CheckInFactory(patient=patient, ago=timedelta(days=60), pain_now=1, note="long ago")
+        ScreenFactory(patient=patient, score=7, ago=timedelta(days=3))
+        ExerciseLogFactory(
+            patient=patient,
+            plan_item=item,
+            recorded_at=now - timedelta(days=4),
+            pain_before=2,
+            pain_during=8,
+            queued=True,
+        )
         resolved = AlertFactory(patient=patient, rule="pain_escalation", reported_at=now - timedelta(days=2))
         alert_acknowledge(alert=resolved, user=nurse)
         alert_resolve(alert=resolved, user=nurse, outcome="medication_changed", note="Dose raised.")
@@ -145,9 +156,9 @@ def test_therapists_and_psychologists_see_their_charts_first(web_as, actors, pat
 
 def _history_of(patient, nurse, days):
     for day in range(days):
-        checkin(patient, ago=timedelta(days=day), pain=day % 10)
+        CheckInFactory(patient=patient, ago=timedelta(days=day), pain_now=day % 10)
         if day % 3 == 0:
-            distress(patient, day % 10, ago=timedelta(days=day, hours=2))
+            ScreenFactory(patient=patient, score=day % 10, ago=timedelta(days=day, hours=2))
     for rule in ("neuro_deficit", "pain_escalation"):
         alert = AlertFactory(patient=patient, rule=rule)
         alert_resolve(alert=alert, user=nurse, outcome="advised", note="ok")
@@ -188,7 +199,7 @@ def test_export_is_a_csv_of_everything_recorded_and_is_audited(web_as, nurse, pa
 
 
 def test_export_defuses_spreadsheet_formulas_in_free_text(web_as, nurse, patient):
-    checkin(patient, note='=HYPERLINK("http://evil")')
+    CheckInFactory(patient=patient, note='=HYPERLINK("http://evil")', pain_now=3)
     body = b"".join(web_as(nurse).get(reverse("dashboard:export", args=[patient.pk])).streaming_content).decode()
     note = [row for row in csv.reader(io.StringIO(body)) if row[3] == "note"][0][4]
     assert note == '\'=HYPERLINK("http://evil")'

@@ -1,11 +1,3 @@
-from datetime import timedelta
-
-import pytest
-from django.utils import timezone
-
-from tracker.symptoms.models import CheckIn
-
-
 def valid_body(**overrides) -> dict:
     """A complete, valid API body (the docs/api.md example), with nested overrides: pain={"now": 5}."""
     body = {
@@ -34,15 +26,3 @@ def valid_body(**overrides) -> dict:
         else:
             body[key] = value
     return body
-
-
-@pytest.fixture
-def make_checkin():
-    """make_checkin(patient, days_ago=1, **fields) -> a stored, already evaluated check-in."""
-
-    def make(patient, *, days_ago: float = 1, **fields):
-        values = {"pain_now": 2, "pain_worst_24h": 3, "evaluated_at": timezone.now()}
-        values.update(fields)
-        return CheckIn.objects.create(patient=patient, recorded_at=timezone.now() - timedelta(days=days_ago), **values)
-
-    return make

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from tests.factories import CheckInFactory
 from tests.symptoms.conftest import valid_body
 from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Walking, WeaknessLevel
 from tracker.symptoms.models import CheckIn
@@ -337,17 +338,17 @@ def test_check_ins_without_client_id_are_each_stored(post):
 # --- advice (docs/clinical.md "Immediate advice") -------------------------------------------------------------
 
 
-def test_advice_none_for_a_stable_report(post, patient, make_checkin):
-    make_checkin(patient, days_ago=1, pain_now=3, pain_worst_24h=5, pain_sites=["mid_back"])
+def test_advice_none_for_a_stable_report(post, patient):
+    CheckInFactory(patient=patient, days_ago=1, pain_now=3, pain_worst_24h=5, pain_sites=["mid_back"], evaluated=True)
     response = post(valid_body(side_effects={"fatigue": 1}))
     advice = response.json()["advice"]
     assert advice["level"] == "none"
     assert patient.effective_emergency_number not in advice["message"]
 
 
-def test_advice_urgent_for_rising_pain_names_the_number(post, patient, make_checkin):
+def test_advice_urgent_for_rising_pain_names_the_number(post, patient):
     for days_ago in (3, 2, 1):
-        make_checkin(patient, days_ago=days_ago, pain_now=2, pain_worst_24h=3)
+        CheckInFactory(patient=patient, days_ago=days_ago, pain_now=2, pain_worst_24h=3, evaluated=True)
     response = post(valid_body(pain={"now": 4, "worst_24h": 6}, side_effects={"fatigue": 0, "skin_reaction": 0}))
     advice = response.json()["advice"]
     assert advice["level"] == "urgent"
@@ -355,16 +356,16 @@ def test_advice_urgent_for_rising_pain_names_the_number(post, patient, make_chec
     assert patient.effective_emergency_number in advice["message"]
 
 
-def test_advice_urgent_for_a_severe_side_effect(post, patient, make_checkin):
-    make_checkin(patient, days_ago=1, pain_now=3, pain_worst_24h=5, fatigue=2)
+def test_advice_urgent_for_a_severe_side_effect(post, patient):
+    CheckInFactory(patient=patient, days_ago=1, pain_now=3, pain_worst_24h=5, fatigue=2, evaluated=True)
     response = post(valid_body(side_effects={"fatigue": 3, "skin_reaction": 0}))
     assert response.json()["advice"]["level"] == "urgent"
 
 
-def test_advice_emergency_for_new_leg_weakness_with_the_patients_own_number(post, patient, make_checkin):
+def test_advice_emergency_for_new_leg_weakness_with_the_patients_own_number(post, patient):
     patient.emergency_number = "+1 555 0100"
     patient.save()
-    make_checkin(patient, days_ago=1, pain_now=3, pain_worst_24h=5)
+    CheckInFactory(patient=patient, days_ago=1, pain_now=3, pain_worst_24h=5, evaluated=True)
     response = post(valid_body(neuro={"weakness": {"right_leg": "moderate"}}))
     advice = response.json()["advice"]
     assert advice["level"] == "emergency"
@@ -372,10 +373,10 @@ def test_advice_emergency_for_new_leg_weakness_with_the_patients_own_number(post
     assert "emergency" in advice["message"]
 
 
-def test_advice_is_judged_against_the_check_ins_before_recorded_at(post, patient, make_checkin):
+def test_advice_is_judged_against_the_check_ins_before_recorded_at(post, patient):
     """A late check-in from an offline phone is compared with the one recorded before it."""
-    make_checkin(patient, days_ago=3, weakness_left_leg="moderate")
-    make_checkin(patient, days_ago=0.1, weakness_left_leg="none")
+    CheckInFactory(patient=patient, days_ago=3, weakness_left_leg="moderate", mild_pain=True, evaluated=True)
+    CheckInFactory(patient=patient, days_ago=0.1, weakness_left_leg="none", mild_pain=True, evaluated=True)
     late = (timezone.now() - timedelta(days=2)).isoformat()
     response = post(
         valid_body(
@@ -389,17 +390,15 @@ def test_advice_is_judged_against_the_check_ins_before_recorded_at(post, patient
     assert response.json()["advice"]["level"] == "none"
 
 
-def test_the_emergency_number_setting_is_used_when_the_patient_has_none(post, settings, make_checkin):
+def test_the_emergency_number_setting_is_used_when_the_patient_has_none(post, settings):
     settings.TRACKER_EMERGENCY_NUMBER = "+44 1632 960000"
     response = post(valid_body(neuro={"walking": "unable"}))
     assert "+44 1632 960000" in response.json()["advice"]["message"]
 
 
-def test_a_check_in_costs_a_few_queries_however_long_the_history(
-    post, patient, make_checkin, django_assert_max_num_queries
-):
+def test_a_check_in_costs_a_few_queries_however_long_the_history(post, patient, django_assert_max_num_queries):
     for day in range(60):
-        make_checkin(patient, days_ago=day + 1)
+        CheckInFactory(patient=patient, days_ago=day + 1, mild_pain=True, evaluated=True)
     # token with user and patient profile, insert (in a savepoint: + 2 statements), the 7-day history for
     # the advice. No client_id lookup: the unique constraint decides.
     with django_assert_max_num_queries(5):
@@ -428,14 +427,14 @@ BODIES = [
 
 
 @pytest.mark.parametrize("body", BODIES)
-def test_the_response_is_the_check_in_created_serializers_representation(post, patient, make_checkin, body):
+def test_the_response_is_the_check_in_created_serializers_representation(post, patient, body):
     from rest_framework.renderers import JSONRenderer
 
     from tracker.symptoms.api.serializers import CheckInCreatedSerializer
     from tracker.symptoms.services import checkin_advice
 
     with time_machine.travel(NOW, tick=False):
-        make_checkin(patient, days_ago=1, pain_now=1, pain_worst_24h=2)
+        CheckInFactory(patient=patient, days_ago=1, pain_now=1, pain_worst_24h=2, evaluated=True)
         response = post(body)
         assert response.status_code == 201, response.json()
         row = CheckIn.objects.get(pk=response.json()["id"])  # as stored, read back

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.factories import CheckInFactory
 from tests.symptoms.conftest import valid_body
 from tracker.audit.models import AuditAction, AuditLog
 from tracker.symptoms.models import CheckIn
@@ -50,17 +51,17 @@ def test_only_patients_send_check_ins(actor, status, actors, api, api_as):
         ("admin", 200),
     ],
 )
-def test_reading_a_patients_check_ins(actor, status, actors, patient, api, api_as, make_checkin):
-    make_checkin(patient)
+def test_reading_a_patients_check_ins(actor, status, actors, patient, api, api_as):
+    CheckInFactory(patient=patient, days_ago=1, mild_pain=True, evaluated=True)
     response = _client(actor, actors, api, api_as).get(URL, {"patient": patient.pk})
     assert response.status_code == status
     if status == 200:
         assert response.json()["count"] == 1
 
 
-def test_patients_see_only_their_own_without_a_parameter(api_as, patient, other_patient, make_checkin):
-    mine = make_checkin(patient)
-    make_checkin(other_patient)
+def test_patients_see_only_their_own_without_a_parameter(api_as, patient, other_patient):
+    mine = CheckInFactory(patient=patient, days_ago=1, mild_pain=True, evaluated=True)
+    CheckInFactory(patient=other_patient, days_ago=1, mild_pain=True, evaluated=True)
     response = api_as(patient.user).get(URL)
     assert [row["id"] for row in response.json()["results"]] == [mine.pk]
 
@@ -76,8 +77,8 @@ def test_a_bad_or_unknown_patient_id_is_404_for_staff(api_as, admin_user, value)
     assert api_as(admin_user).get(URL, {"patient": value}).status_code == 404
 
 
-def test_staff_reads_are_audited_without_health_details(api_as, nurse, patient, make_checkin):
-    make_checkin(patient, note="private words")
+def test_staff_reads_are_audited_without_health_details(api_as, nurse, patient):
+    CheckInFactory(patient=patient, days_ago=1, note="private words", mild_pain=True, evaluated=True)
     api_as(nurse).get(URL, {"patient": patient.pk})
     entry = AuditLog.objects.get(actor=nurse)
     assert (entry.action, entry.patient_id, entry.target) == (AuditAction.VIEW, patient.pk, "check-ins")
@@ -89,16 +90,16 @@ def test_a_refused_staff_read_is_not_audited_as_a_view(api_as, other_nurse, pati
     assert not AuditLog.objects.filter(patient=patient).exists()
 
 
-def test_patients_own_reads_are_not_audited(api_as, patient, make_checkin):
-    make_checkin(patient)
+def test_patients_own_reads_are_not_audited(api_as, patient):
+    CheckInFactory(patient=patient, days_ago=1, mild_pain=True, evaluated=True)
     api_as(patient.user).get(URL)
     assert not AuditLog.objects.exists()
 
 
-def test_the_list_is_newest_recorded_first_and_paginated(api_as, patient, make_checkin):
-    rows = [make_checkin(patient, days_ago=days) for days in (5, 1, 3, 2, 4)]
+def test_the_list_is_newest_recorded_first_and_paginated(api_as, patient):
+    rows = [CheckInFactory(patient=patient, days_ago=days, mild_pain=True, evaluated=True) for days in (5, 1, 3, 2, 4)]
     for day in range(60):
-        make_checkin(patient, days_ago=10 + day)
+        CheckInFactory(patient=patient, days_ago=10 + day, mild_pain=True, evaluated=True)
     response = api_as(patient.user).get(URL)
     data = response.json()
     assert data["count"] == 65 and data["next"] and data["previous"] is None
@@ -114,9 +115,9 @@ def test_the_list_is_newest_recorded_first_and_paginated(api_as, patient, make_c
     }
 
 
-def test_the_list_costs_a_fixed_number_of_queries(api_as, nurse, patient, make_checkin, django_assert_max_num_queries):
+def test_the_list_costs_a_fixed_number_of_queries(api_as, nurse, patient, django_assert_max_num_queries):
     for day in range(30):
-        make_checkin(patient, days_ago=day + 1)
+        CheckInFactory(patient=patient, days_ago=day + 1, mild_pain=True, evaluated=True)
     client = api_as(nurse)
     # token user, patient lookup, audit insert, count, page of rows (+ savepoints)
     with django_assert_max_num_queries(7):

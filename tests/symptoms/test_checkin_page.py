@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from tests.factories import CheckInFactory
 from tests.pages import form_client_id
 from tracker.core.vocab import Bladder, Bowel, Limb, NumbnessSite, PainSite, Walking, WeaknessLevel
 from tracker.symptoms.forms import SECTION_FIELDS, SECTION_NAMES, CheckInForm, checkin_initial
@@ -230,9 +231,10 @@ def test_the_first_check_in_starts_with_nothing_wrong_and_no_pain_score(web):
     assert "Last time you said" not in html
 
 
-def test_no_weakness_is_never_prefilled_over_a_previous_weakness(web, patient, make_checkin):
-    make_checkin(
-        patient,
+def test_no_weakness_is_never_prefilled_over_a_previous_weakness(web, patient):
+    CheckInFactory(
+        patient=patient,
+        days_ago=1,
         weakness_left_leg="moderate",
         walking="unsteady",
         bladder="retention",
@@ -241,6 +243,8 @@ def test_no_weakness_is_never_prefilled_over_a_previous_weakness(web, patient, m
         night_pain=True,
         numbness=["left_leg"],
         pain_sites=["lower_back", "left_leg"],
+        mild_pain=True,
+        evaluated=True,
     )
     html = web.get(URL).content.decode()
     # Problems reported last time must be answered again: nothing is chosen for them...
@@ -258,8 +262,8 @@ def test_no_weakness_is_never_prefilled_over_a_previous_weakness(web, patient, m
     assert checked(html, "numbness") == ["left_leg"]
 
 
-def test_submitting_without_answering_a_carried_problem_is_an_error(web, patient, make_checkin):
-    make_checkin(patient, weakness_left_leg="mild")
+def test_submitting_without_answering_a_carried_problem_is_an_error(web, patient):
+    CheckInFactory(patient=patient, days_ago=1, weakness_left_leg="mild", mild_pain=True, evaluated=True)
     data = answers()
     data.pop("weakness_left_leg")
     response = web.post(URL, data)
@@ -270,8 +274,16 @@ def test_submitting_without_answering_a_carried_problem_is_an_error(web, patient
     assert CheckIn.objects.filter(patient=patient).latest("id").sections_missing == ["neuro"]
 
 
-def test_checkin_initial_rules_in_one_table(make_checkin, patient):
-    previous = make_checkin(patient, weakness_right_arm="severe", rash=3, bowel="incontinence")
+def test_checkin_initial_rules_in_one_table(patient):
+    previous = CheckInFactory(
+        patient=patient,
+        days_ago=1,
+        weakness_right_arm="severe",
+        rash=3,
+        bowel="incontinence",
+        mild_pain=True,
+        evaluated=True,
+    )
     initial, last_time = checkin_initial(previous)
     assert "weakness_right_arm" not in initial and last_time["weakness_right_arm"] == WeaknessLevel.SEVERE.label
     assert "rash" not in initial and "bowel" not in initial
@@ -285,16 +297,16 @@ def test_checkin_initial_rules_in_one_table(make_checkin, patient):
 # --- the confirmation page ----------------------------------------------------------------------
 
 
-def test_confirmation_page_urgent_advice(web, patient, make_checkin):
-    make_checkin(patient, pain_now=2, pain_worst_24h=3)
+def test_confirmation_page_urgent_advice(web, patient):
+    CheckInFactory(patient=patient, days_ago=1, pain_now=2, pain_worst_24h=3, evaluated=True)
     response = web.post(URL, answers(pain_now="5", pain_worst_24h="8"))
     html = web.get(response["Location"]).content.decode()
     assert 'data-level="urgent"' in html and "within 24 hours" in html
     assert "tel:" in html
 
 
-def test_confirmation_page_no_advice_needed(web, patient, make_checkin):
-    make_checkin(patient, pain_now=3, pain_worst_24h=5, pain_sites=["mid_back"])
+def test_confirmation_page_no_advice_needed(web, patient):
+    CheckInFactory(patient=patient, days_ago=1, pain_now=3, pain_worst_24h=5, pain_sites=["mid_back"], evaluated=True)
     response = web.post(URL, answers())
     html = web.get(response["Location"]).content.decode()
     assert 'data-level="none"' in html and "Thank you" in html
@@ -309,8 +321,8 @@ def test_the_patients_own_emergency_number_is_the_tel_link(web, patient):
     assert 'href="tel:+15550100199"' in html and "+1 (555) 010-0199" in html
 
 
-def test_another_patients_confirmation_is_404(web_as, patient, other_patient, make_checkin):
-    theirs = make_checkin(other_patient)
+def test_another_patients_confirmation_is_404(web_as, patient, other_patient):
+    theirs = CheckInFactory(patient=other_patient, days_ago=1, mild_pain=True, evaluated=True)
     assert web_as(patient.user).get(reverse("symptoms:checkin_done", args=[theirs.pk])).status_code == 404
 
 

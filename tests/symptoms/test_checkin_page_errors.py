@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from tests.factories import CheckInFactory
 from tests.symptoms.test_checkin_page import answers, checked
 from tracker.alerts.models import Alert
 from tracker.alerts.services import alert_acknowledge, alert_resolve, submission_evaluate
@@ -106,9 +107,9 @@ def test_when_no_section_is_complete_the_advice_from_the_valid_answers_is_still_
     assert "We still need your pain, the strength in your arms and legs" in html
 
 
-def test_the_result_page_lists_every_red_flag_item(web, patient, make_checkin):
-    checkin = make_checkin(
-        patient,
+def test_the_result_page_lists_every_red_flag_item(web, patient):
+    checkin = CheckInFactory(
+        patient=patient,
         days_ago=0,
         weakness_left_leg="moderate",
         weakness_right_arm="mild",
@@ -117,6 +118,8 @@ def test_the_result_page_lists_every_red_flag_item(web, patient, make_checkin):
         bladder="retention",
         bowel="incontinence",
         walking="needs_aid",
+        mild_pain=True,
+        evaluated=True,
     )
     html = web.get(f"/checkin/{checkin.pk}/").content.decode()
     reported = html[html.index('id="reported"') :]
@@ -125,8 +128,10 @@ def test_the_result_page_lists_every_red_flag_item(web, patient, make_checkin):
     assert "Walking" in reported and "Pain now" in reported
 
 
-def test_the_result_page_of_a_check_in_without_pain_says_so_and_offers_to_add_it(web, patient, make_checkin):
-    checkin = make_checkin(patient, days_ago=0, pain_now=None, pain_worst_24h=None, weakness_left_leg="mild")
+def test_the_result_page_of_a_check_in_without_pain_says_so_and_offers_to_add_it(web, patient):
+    checkin = CheckInFactory(
+        patient=patient, days_ago=0, pain_now=None, pain_worst_24h=None, weakness_left_leg="mild", evaluated=True
+    )
     html = web.get(f"/checkin/{checkin.pk}/").content.decode()
     assert "Pain now" not in html and "Not answered this time: your pain." in html
     assert 'href="/checkin/?sections=pain"' in html
@@ -137,12 +142,12 @@ def test_the_result_page_of_a_check_in_without_pain_says_so_and_offers_to_add_it
 # --- the home page --------------------------------------------------------------------------------
 
 
-def test_home_keeps_the_call_now_card_until_a_nurse_sees_the_report_then_says_who_and_when(
-    web, patient, nurse, make_checkin
-):
+def test_home_keeps_the_call_now_card_until_a_nurse_sees_the_report_then_says_who_and_when(web, patient, nurse):
     nurse.first_name, nurse.last_name = "Mei", "Chen"
     nurse.save()
-    checkin = make_checkin(patient, days_ago=0, weakness_left_leg="moderate", evaluated_at=None)
+    checkin = CheckInFactory(
+        patient=patient, days_ago=0, weakness_left_leg="moderate", evaluated_at=None, mild_pain=True
+    )
     submission_evaluate(label="symptoms.checkin", pk=checkin.pk)
     alert = Alert.objects.get(patient=patient)
 
@@ -164,7 +169,7 @@ def test_home_keeps_the_call_now_card_until_a_nurse_sees_the_report_then_says_wh
         assert "Nurse Chen saw your report at 16:32." in web.get("/").content.decode()
 
 
-def test_home_has_no_call_now_card_for_routine_alerts_or_none(web, patient, make_checkin):
-    make_checkin(patient, days_ago=0)
+def test_home_has_no_call_now_card_for_routine_alerts_or_none(web, patient):
+    CheckInFactory(patient=patient, days_ago=0, mild_pain=True, evaluated=True)
     html = web.get("/").content.decode()
     assert 'id="call-now"' not in html and "Done today, thank you" in html

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from tests.factories import CheckInFactory
 from tests.symptoms.conftest import valid_body
 from tracker.alerts.models import Alert, AlertTrigger
 from tracker.alerts.rules import Thresholds
@@ -129,17 +130,19 @@ def test_side_effects_left_out_are_not_a_fall_to_zero_nor_a_jump_from_zero():
     assert evaluate_checkin(facts(0, side_effects={"nausea": 2}), earlier, T) == []
 
 
-def test_the_history_read_reaches_back_for_the_last_check_in_that_answered_each_section(patient, make_checkin):
+def test_the_history_read_reaches_back_for_the_last_check_in_that_answered_each_section(patient):
     with time_machine.travel(NOW, tick=False):
-        make_checkin(patient, days_ago=20, weakness_left_leg="mild")  # older than the 7-day window
-        make_checkin(patient, days_ago=2, neuro_answered=False)
+        CheckInFactory(
+            patient=patient, days_ago=20, weakness_left_leg="mild", mild_pain=True, evaluated=True
+        )  # older than the 7-day window
+        CheckInFactory(patient=patient, days_ago=2, neuro_answered=False, mild_pain=True, evaluated=True)
         history = checkin_history_facts(patient, before=timezone.now())
     assert [fact.neuro_answered for fact in history] == [True, False]
     assert history[0].weakness == {"left_leg": "mild"}
 
 
-def test_a_new_weakness_after_a_pain_only_check_in_raises_the_alert_end_to_end(api_as, patient, make_checkin):
-    make_checkin(patient, days_ago=3, weakness_left_leg="mild")
+def test_a_new_weakness_after_a_pain_only_check_in_raises_the_alert_end_to_end(api_as, patient):
+    CheckInFactory(patient=patient, days_ago=3, weakness_left_leg="mild", mild_pain=True, evaluated=True)
     client = api_as(patient.user)
     client.post(URL, only("pain"), format="json")  # pain only, after the weakness
     response = client.post(URL, only("neuro", neuro={"weakness": {"left_leg": "moderate"}}), format="json")
@@ -177,8 +180,8 @@ def test_check_ins_carry_the_alerts_they_raised_with_their_status(api_as, patien
     assert listed[calm_id]["alerts"] == []
 
 
-def test_a_missed_check_ins_alert_is_not_one_the_check_in_raised(api_as, patient, make_checkin):
-    checkin = make_checkin(patient, days_ago=10)
+def test_a_missed_check_ins_alert_is_not_one_the_check_in_raised(api_as, patient):
+    checkin = CheckInFactory(patient=patient, days_ago=10, mild_pain=True, evaluated=True)
     alert = Alert.objects.create(
         patient=patient, rule=RuleCode.MISSED_CHECKINS, severity="routine", summary="x", reported_at=timezone.now()
     )
@@ -187,10 +190,10 @@ def test_a_missed_check_ins_alert_is_not_one_the_check_in_raised(api_as, patient
 
 
 def test_the_list_costs_the_same_queries_however_many_check_ins_raised_alerts(
-    api_as, patient, nurse, make_checkin, django_assert_max_num_queries
+    api_as, patient, nurse, django_assert_max_num_queries
 ):
     for day in range(20):
-        checkin = make_checkin(patient, days_ago=day + 1)
+        checkin = CheckInFactory(patient=patient, days_ago=day + 1, mild_pain=True, evaluated=True)
         resolved = {"status": "resolved", "resolved_at": timezone.now(), "outcome": "advised"} if day else {}
         alert = Alert.objects.create(
             patient=patient,
@@ -211,10 +214,10 @@ def test_the_list_costs_the_same_queries_however_many_check_ins_raised_alerts(
 
 
 def test_the_detail_is_the_patients_own_or_the_care_teams_and_audited(
-    api_as, patient, other_patient, nurse, other_nurse, make_checkin
+    api_as, patient, other_patient, nurse, other_nurse
 ):
-    mine = make_checkin(patient)
-    theirs = make_checkin(other_patient)
+    mine = CheckInFactory(patient=patient, days_ago=1, mild_pain=True, evaluated=True)
+    theirs = CheckInFactory(patient=other_patient, days_ago=1, mild_pain=True, evaluated=True)
     assert api_as(patient.user).get(f"{URL}{mine.pk}/").status_code == 200
     assert api_as(patient.user).get(f"{URL}{theirs.pk}/").status_code == 404
     assert api_as(patient.user).get(f"{URL}99999999999999999999/").status_code == 404

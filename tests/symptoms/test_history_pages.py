@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests.factories import CheckInFactory
 from tracker.audit.models import AuditAction, AuditLog
 from tracker.core.vocab import CheckinSchedule
 
@@ -14,9 +15,11 @@ pytestmark = pytest.mark.django_db
 PLOTLY = "vendor/plotly/plotly.min.js"
 
 
-def test_my_charts_page_draws_the_three_charts_and_loads_plotly(web_as, patient, make_checkin):
+def test_my_charts_page_draws_the_three_charts_and_loads_plotly(web_as, patient):
     for day in range(10):
-        make_checkin(patient, days_ago=day + 0.5, pain_now=day % 4, pain_worst_24h=5, fatigue=1)
+        CheckInFactory(
+            patient=patient, days_ago=day + 0.5, pain_now=day % 4, pain_worst_24h=5, fatigue=1, evaluated=True
+        )
     html = web_as(patient.user).get(reverse("symptoms:my_history")).content.decode()
     assert PLOTLY in html
     for name in ("pain", "side_effects", "walking"):
@@ -24,9 +27,9 @@ def test_my_charts_page_draws_the_three_charts_and_loads_plotly(web_as, patient,
     assert html.count("<tr>") == 11  # the table alternative: header + 10 check-ins
 
 
-def test_the_period_can_be_chosen_and_bad_values_fall_back(web_as, patient, make_checkin):
-    make_checkin(patient, days_ago=20)
-    make_checkin(patient, days_ago=100)
+def test_the_period_can_be_chosen_and_bad_values_fall_back(web_as, patient):
+    CheckInFactory(patient=patient, days_ago=20, mild_pain=True, evaluated=True)
+    CheckInFactory(patient=patient, days_ago=100, mild_pain=True, evaluated=True)
     client = web_as(patient.user)
     assert len(client.get(reverse("symptoms:my_history")).context["rows"]) == 1  # 90 days
     assert len(client.get(reverse("symptoms:my_history"), {"days": 365}).context["rows"]) == 2
@@ -34,8 +37,8 @@ def test_the_period_can_be_chosen_and_bad_values_fall_back(web_as, patient, make
     assert client.get(reverse("symptoms:my_history"), {"days": 12}).context["days"] == 90
 
 
-def test_patients_see_only_their_own_check_ins(web_as, patient, other_patient, make_checkin):
-    make_checkin(other_patient, note="not yours")
+def test_patients_see_only_their_own_check_ins(web_as, patient, other_patient):
+    CheckInFactory(patient=other_patient, days_ago=1, note="not yours", mild_pain=True, evaluated=True)
     html = web_as(patient.user).get(reverse("symptoms:my_history")).content.decode()
     assert "not yours" not in html and "No check-ins in this period" in html
 
@@ -64,8 +67,8 @@ def test_staff_history_page_access(web_as, actors, patient, actor, status):
     assert response.status_code == status
 
 
-def test_staff_history_page_is_audited_and_shows_the_charts(web_as, nurse, patient, make_checkin):
-    make_checkin(patient, note="Bad night")
+def test_staff_history_page_is_audited_and_shows_the_charts(web_as, nurse, patient):
+    CheckInFactory(patient=patient, days_ago=1, note="Bad night", mild_pain=True, evaluated=True)
     response = web_as(nurse).get(f"/patients/{patient.pk}/checkins/")
     html = response.content.decode()
     assert PLOTLY in html and 'data-figure="chart-pain-data"' in html and "Bad night" in html
@@ -78,11 +81,9 @@ def test_an_unknown_patient_is_404_and_not_audited(web_as, nurse):
     assert not AuditLog.objects.exists()
 
 
-def test_history_pages_cost_a_fixed_number_of_queries(
-    web_as, nurse, patient, make_checkin, django_assert_max_num_queries
-):
+def test_history_pages_cost_a_fixed_number_of_queries(web_as, nurse, patient, django_assert_max_num_queries):
     for day in range(60):
-        make_checkin(patient, days_ago=day + 0.5)
+        CheckInFactory(patient=patient, days_ago=day + 0.5, mild_pain=True, evaluated=True)
     staff, own = web_as(nurse), web_as(patient.user)
     # session, user, nav badge, patient, audit insert, the check-ins (+ savepoints)
     with django_assert_max_num_queries(9):
@@ -96,27 +97,27 @@ def test_history_pages_cost_a_fixed_number_of_queries(
 MORNING = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 
 
-def test_home_panel_says_due_today_with_the_big_button(web_as, patient, make_checkin):
+def test_home_panel_says_due_today_with_the_big_button(web_as, patient):
     with time_machine.travel(MORNING, tick=False):
-        make_checkin(patient, days_ago=1)
+        CheckInFactory(patient=patient, days_ago=1, mild_pain=True, evaluated=True)
         html = web_as(patient.user).get("/").content.decode()
     assert "Check-in due today" in html
     assert f'class="button primary block big" href="{reverse("symptoms:checkin")}"' in html
 
 
-def test_home_panel_says_done_today_after_a_check_in(web_as, patient, make_checkin):
+def test_home_panel_says_done_today_after_a_check_in(web_as, patient):
     with time_machine.travel(MORNING, tick=False):
-        make_checkin(patient, days_ago=0.1)
+        CheckInFactory(patient=patient, days_ago=0.1, mild_pain=True, evaluated=True)
         html = web_as(patient.user).get("/").content.decode()
     assert "Done today, thank you" in html and "Check-in due today" not in html
     assert "Next check-in: Thursday 19 November" in html
 
 
-def test_home_panel_for_a_weekly_patient(web_as, patient, make_checkin):
+def test_home_panel_for_a_weekly_patient(web_as, patient):
     patient.checkin_schedule = CheckinSchedule.WEEKLY
     patient.save()
     with time_machine.travel(MORNING, tick=False):
-        make_checkin(patient, days_ago=3)
+        CheckInFactory(patient=patient, days_ago=3, mild_pain=True, evaluated=True)
         html = web_as(patient.user).get("/").content.decode()
         assert "Done this week, thank you" in html and "Next check-in: Sunday 22 November" in html
     with time_machine.travel(MORNING + timedelta(days=4), tick=False):

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.factories import CheckInFactory
+
 pytestmark = pytest.mark.django_db
 
 BUDGET = 60 * 1024
@@ -13,10 +15,19 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def test_check_in_page_with_its_css_and_js_is_under_60_kb(web_as, patient, make_checkin, settings):
+def test_check_in_page_with_its_css_and_js_is_under_60_kb(web_as, patient, settings):
     settings.WHITENOISE_USE_FINDERS = True  # WhiteNoise serves /static/ from the source folders, as in dev
     # The heaviest version of the page: a previous check-in with problems (so "last time" notes show).
-    make_checkin(patient, weakness_left_leg="mild", walking="unsteady", fatigue=2, numbness=["left_leg"])
+    CheckInFactory(
+        patient=patient,
+        days_ago=1,
+        weakness_left_leg="mild",
+        walking="unsteady",
+        fatigue=2,
+        numbness=["left_leg"],
+        mild_pain=True,
+        evaluated=True,
+    )
     client = web_as(patient.user)
     page = client.get("/checkin/")
     html = page.content

@@ -17,13 +17,11 @@ the database, not on Python:
 from __future__ import annotations
 
 import logging
-import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
@@ -170,14 +168,6 @@ def _raise(*, patient_id: int, finding: Finding, source: tuple[str, int], report
     return Raised(alert=alert, created=False, severity_raised=severity_raised)
 
 
-def _pause_for_tests() -> None:
-    """Test-only: hold the claimed transaction for TRACKER_TEST_EVALUATION_DELAY seconds (default 0),
-    so a test can kill a worker in the middle of an evaluation. Never set it in production."""
-    delay = float(getattr(settings, "TRACKER_TEST_EVALUATION_DELAY", 0) or 0)
-    if delay > 0:
-        time.sleep(delay)
-
-
 def submission_evaluate(*, label: str, pk: int) -> str:
     """Evaluate one submission exactly once to completion; safe to call any number of times, concurrently.
 
@@ -190,7 +180,6 @@ def submission_evaluate(*, label: str, pk: int) -> str:
         if submission is None:
             return "already evaluated" if model.objects.filter(pk=pk).exists() else "not found"
         logger.info("evaluating %s #%s", label, pk)
-        _pause_for_tests()
         findings = sorted(findings_for(submission), key=lambda f: f.rule)
         raised = [
             alert_raise(
