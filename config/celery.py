@@ -4,9 +4,10 @@ The settings module was chosen by `config/__init__.py`, which runs before this m
 """
 
 import logging
+from pathlib import Path
 
 from celery import Celery
-from celery.signals import beat_init, worker_ready
+from celery.signals import beat_init, celeryd_init, worker_ready
 from django.conf import settings
 
 app = Celery("tracker")
@@ -14,6 +15,25 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 logger = logging.getLogger("tracker.startup")
+
+FILESYSTEM_BROKER_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+
+
+def make_broker_folders() -> None:
+    """The filesystem broker's folders (the embedded default), made when a process that uses it starts:
+    settings create no files, and an operator may start gunicorn or celery without run.py."""
+    if not str(settings.CELERY_BROKER_URL).startswith("filesystem://"):
+        return
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    for key in FILESYSTEM_BROKER_FOLDERS:
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@celeryd_init.connect
+@beat_init.connect
+def _broker_folders_at_start(**kwargs) -> None:
+    make_broker_folders()
 
 
 @worker_ready.connect

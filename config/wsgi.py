@@ -2,4 +2,7 @@
 
 from django.core.wsgi import get_wsgi_application
 
+from config.celery import make_broker_folders
+
 application = get_wsgi_application()
+make_broker_folders()  # the web server publishes evaluations to the embedded broker

@@ -43,9 +43,9 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = clean_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="tracker.example.org", **extra)
-    make_var(env)  # settings create no folders: var/ and the filesystem broker's, as run.py makes them first
-    return env
+    # No var/ made beforehand: an operator starts these without run.py, and the processes make the embedded
+    # broker's folders when they start (config/celery.py), the settings never do.
+    return clean_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="tracker.example.org", **extra)
 
 
 def free_port() -> int:
@@ -183,6 +183,7 @@ def test_the_celery_worker_as_the_readme_starts_it_runs_production_settings(star
     proc = start(*WORKER, env=production_env(tmp_path))
 
     proc.wait_for("Spine Tracker worker running config.settings.production (DEBUG off)")
+    assert all((tmp_path / "var" / "broker" / folder).is_dir() for folder in ("queue", "processed", "control"))
 
 
 def _database_url_of_this_test_run() -> dict[str, str]:
