@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
+from playwright.sync_api import expect
 
 from tracker.accounts.models import PatientProfile
 
@@ -99,7 +100,7 @@ def test_a_patient_changes_their_emergency_contact_on_my_details(live_server, ph
     page.fill("#id_emergency_contact_relationship", "Son")
     page.fill("#id_emergency_contact_phone", "my son")
     page.get_by_role("button", name="Save my details").click()
-    assert page.locator("#id_emergency_contact_phone_error").is_visible()
+    expect(page.locator("#id_emergency_contact_phone_error")).to_be_visible()  # waits for the page sent back
     assert "6 to 20 digits" in page.locator("#id_emergency_contact_phone_error").inner_text()
     shot(page, "my-details-error")
     page.fill("#id_emergency_contact_phone", "07700 900123")

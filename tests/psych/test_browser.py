@@ -1,6 +1,7 @@
 """End to end in a real Chromium on a phone-sized screen."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tracker.psych.models import Screen
 
@@ -21,7 +22,7 @@ def test_patient_completes_a_phq9_with_item9_above_zero_and_sees_the_crisis_deta
     for item in range(1, 9):
         page.locator(f"label[for='id_q{item}_0']").click()
     page.get_by_role("button", name="Send my answers").click()
-    assert page.locator("#id_q9_error").is_visible()
+    expect(page.locator("#id_q9_error")).to_be_visible()  # waits for the page sent back
     assert Screen.objects.count() == 0
 
     page.locator("label[for='id_q9_1']").click()  # "Several days"
