@@ -96,11 +96,9 @@ def test_the_timeline_draws_its_charts(live_server, desktop_page, browser_login,
 
 def test_the_panel_arrow_reads_as_the_numbers_beside_it(live_server, phone_page, browser_login, nurse):
     """A nurse on a phone reads a fall from 9 to 3 as falling, and the arrow says what it measures."""
-    from tests.dashboard.helpers import checkin
-
     bea = PatientFactory(user__first_name="Bea", user__last_name="Fall", team=[nurse])
     for days_ago, pain in ((13, 9), (12, 1), (11, 1), (10, 1), (6, 9), (5, 9), (4, 9), (3, 9), (1, 3)):
-        checkin(bea, ago=timedelta(days=days_ago), pain=pain)
+        CheckInFactory(patient=bea, ago=timedelta(days=days_ago), pain_now=pain)
     browser_login(phone_page, live_server, nurse.username)
     phone_page.goto(f"{live_server.url}/panel/")
 

@@ -154,6 +154,16 @@ def test_programme_assignment_api(api_as, patient, psychologist, programme):
     assert bad.status_code == 400 and {"programme", "start_date"} <= set(bad.json())
 
 
+@pytest.mark.parametrize("slug", ["coping\x00", "\x00", 12, ["coping-with-pain-and-worry"]])
+def test_a_programme_named_with_a_nul_or_not_as_text_is_not_found_not_a_database_error(
+    api_as, patient, psychologist, programme, slug
+):
+    """PostgreSQL refuses a NUL in a query; the fuzzer found the 503 it caused."""
+    body = {"patient": patient.pk, "programme": slug, "start_date": timezone.localdate().isoformat()}
+    response = api_as(psychologist).post("/api/v1/programme-assignments/", body, format="json")
+    assert response.status_code == 400 and "programme" in response.json()
+
+
 def test_a_questionnaire_schedule_with_one_bad_value_changes_nothing(patient, psychologist):
     from django.core.exceptions import ValidationError
 

@@ -68,6 +68,16 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class SlugField(serializers.SlugRelatedField):
+    """A related object named by its slug, read only from a string a database can hold: a NUL character or a
+    non-string is "not found" (400), never a query PostgreSQL refuses (a 503)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data).replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class OffsetDateTimeField(serializers.DateTimeField):
     """An ISO 8601 timestamp that must carry a UTC offset ("Z" or "+08:00")."""
 

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker.alerts.api.raised_by import RaisedAlertsField
+from tracker.core.serializers import SlugField
 from tracker.core.vocab import AdviceLevel, DistressProblem, Instrument
 from tracker.psych.content import render_markdown
 from tracker.psych.models import (
@@ -265,7 +266,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 class AssignmentCreateSerializer(serializers.Serializer):
     patient = serializers.IntegerField()
-    programme = serializers.SlugRelatedField(slug_field="slug", queryset=Programme.objects.filter(is_active=True))
+    programme = SlugField(slug_field="slug", queryset=Programme.objects.filter(is_active=True))
     start_date = serializers.DateField()
     notify_by_email = serializers.BooleanField(required=False, default=True)
     client_id = serializers.UUIDField(
