@@ -232,28 +232,23 @@ def test_run_py_serves_with_debug_off_and_a_private_key_of_its_own(start, tmp_pa
     assert "immutable" in headers.get("Cache-Control", "")
 
 
+def _dev_settings_key_and_debug(env: dict[str, str]) -> list[str]:
+    """[SECRET_KEY, DEBUG] as a process started with `env` reads them."""
+    script = (
+        "import django, config; django.setup(); from django.conf import settings as s; print(s.SECRET_KEY, s.DEBUG)"
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+
+
 def test_the_dev_settings_never_sign_with_a_key_from_the_repository(tmp_path):
-    script = "from django.conf import settings; print(settings.SECRET_KEY); print(settings.DEBUG)"
     env = clean_env(tmp_path, DJANGO_SETTINGS_MODULE="config.settings.dev")
     make_secret_key(make_var(env))  # what `python3 run.py --dev` does first: the settings only read the key
-    first = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", f"import django, config; django.setup(); {script}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    first = _dev_settings_key_and_debug(env)
     other_checkout = clean_env(tmp_path / "other", DJANGO_SETTINGS_MODULE="config.settings.dev")
     make_secret_key(make_var(other_checkout))
-    second = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", f"import django, config; django.setup(); {script}"],
-        cwd=ROOT,
-        env=other_checkout,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    second = _dev_settings_key_and_debug(other_checkout)
 
     assert first[1] == "True"
     assert len(first[0]) >= 50 and first[0] != second[0]

@@ -8,12 +8,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.factories import PatientFactory
+from tests.factories import AlertFactory, PatientFactory
 from tests.rehab.conftest import NOW, prescribe, set_precautions, spec
 from tracker.alerts.models import Alert
 from tracker.alerts.services import alert_resolve
 from tracker.core.jobs import run_job
-from tracker.core.vocab import AlertStatus, RuleCode, Severity
+from tracker.core.vocab import AlertStatus
 from tracker.notifications.models import Notification, NotificationStatus
 from tracker.notifications.tasks import send_notifications
 from tracker.rehab.jobs import exercise_reminders
@@ -60,14 +60,7 @@ def test_it_comes_again_on_the_next_exercise_day_but_not_on_rest_days(plan, stab
 
 
 def test_no_reminder_while_paused_and_one_after_the_alert_is_resolved_as_a_false_alarm(plan, stable_patient, frozen):
-    alert = Alert.objects.create(
-        patient=stable_patient,
-        rule=RuleCode.NEURO_DEFICIT,
-        severity=Severity.EMERGENCY,
-        summary="New weakness",
-        reported_at=timezone.now(),
-        status=AlertStatus.ACKNOWLEDGED,
-    )
+    alert = AlertFactory(patient=stable_patient, summary="New weakness", status=AlertStatus.ACKNOWLEDGED)
     frozen.move_to(WED_1005)
     assert reminders_send(now=timezone.now()) == 0
     # Issue #17: only no_action_needed lets the plan resume at once (was "advised").
@@ -82,12 +75,9 @@ def test_no_reminder_while_paused_and_one_after_the_alert_is_resolved_as_a_false
 def test_no_reminder_while_the_plan_waits_for_clearance_and_one_after_it_is_resumed(
     plan, stable_patient, therapist, frozen, outcome
 ):
-    Alert.objects.create(
+    AlertFactory(
         patient=stable_patient,
-        rule=RuleCode.NEURO_DEFICIT,
-        severity=Severity.EMERGENCY,
         summary="New weakness",
-        reported_at=timezone.now(),
         status=AlertStatus.RESOLVED,
         resolved_at=NOW + timedelta(minutes=30),
         outcome=outcome,
@@ -109,13 +99,7 @@ def notices(patient, channel="in_app"):
 def test_the_job_tells_the_patient_when_the_plan_pauses_and_when_it_resumes(
     plan, stable_patient, therapist, nurse, frozen
 ):
-    alert = Alert.objects.create(
-        patient=stable_patient,
-        rule=RuleCode.NEURO_DEFICIT,
-        severity=Severity.EMERGENCY,
-        summary="New weakness",
-        reported_at=timezone.now(),
-    )
+    alert = AlertFactory(patient=stable_patient, summary="New weakness")
     frozen.move_to(WED_0959)
     assert exercise_reminders(now=timezone.now()) == "no exercise reminders due; 1 pause and 0 resume notice(s)"
     [paused] = notices(stable_patient)
@@ -139,13 +123,7 @@ def test_the_job_tells_the_patient_when_the_plan_pauses_and_when_it_resumes(
 
 
 def test_a_false_alarm_resumes_the_plan_and_the_job_says_so(plan, stable_patient, nurse, frozen):
-    alert = Alert.objects.create(
-        patient=stable_patient,
-        rule=RuleCode.NEURO_DEFICIT,
-        severity=Severity.EMERGENCY,
-        summary="New weakness",
-        reported_at=timezone.now(),
-    )
+    alert = AlertFactory(patient=stable_patient, summary="New weakness")
     pause_notices_send(now=timezone.now())
     alert_resolve(alert=alert, user=nurse, outcome="no_action_needed", note="Cramp, resolved")
     assert pause_notices_send(now=timezone.now()) == {"paused": 0, "resumed": 1}
@@ -261,9 +239,7 @@ def test_many_patients_are_reminded_in_a_fixed_number_of_queries(
     for p in patients:
         prescribe(p, therapist, spec("ankle-pumps"))
     paused = patients[0]
-    Alert.objects.create(
-        patient=paused, rule=RuleCode.NEURO_DEFICIT, severity=Severity.EMERGENCY, summary="x", reported_at=NOW
-    )
+    AlertFactory(patient=paused, summary="x", reported_at=NOW)
     frozen.move_to(WED_1005)
     # Candidates; then per chunk: savepoint, claim, claimed ids, bulk insert, e-mail ids, release.
     with django_assert_max_num_queries(8):
